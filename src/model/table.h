@@ -1,0 +1,100 @@
+// TableDef: everything Stator knows about a table's definition — key schema,
+// attribute definitions, indexes, billing, streams, encryption, class,
+// deletion protection and creation-time tags. It is persisted in the catalog
+// (docs/design/catalog-encoding.md) and immutable once published: an update
+// publishes a new TableDef.
+//
+// Thread-safety: plain data; shared as std::shared_ptr<const TableDef>.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/attribute_value.h"
+
+namespace stator::model {
+
+// DO NOT CHANGE the numeric values of the enums below: they are persisted.
+enum class BillingMode : uint8_t { kProvisioned = 1, kPayPerRequest = 2 };
+enum class ProjectionType : uint8_t { kAll = 1, kKeysOnly = 2, kInclude = 3 };
+enum class StreamViewType : uint8_t {
+  kNone = 0,
+  kKeysOnly = 1,
+  kNewImage = 2,
+  kOldImage = 3,
+  kNewAndOldImages = 4,
+};
+enum class TableClass : uint8_t { kStandard = 1, kStandardInfrequentAccess = 2 };
+
+struct KeyElement {
+  std::string name;
+  Type type = Type::kS;  // S, N or B
+};
+
+struct KeySchema {
+  KeyElement hash;
+  std::optional<KeyElement> range;
+};
+
+struct AttributeDefinition {
+  std::string name;
+  Type type = Type::kS;
+};
+
+struct Projection {
+  ProjectionType type = ProjectionType::kAll;
+  std::vector<std::string> non_key_attributes;  // INCLUDE only
+};
+
+struct Throughput {
+  int64_t read_units = 0;   // 0 under PAY_PER_REQUEST
+  int64_t write_units = 0;
+  int64_t last_increase_micros = 0;  // 0 = never
+  int64_t last_decrease_micros = 0;
+  int64_t decreases_today = 0;
+};
+
+struct IndexDef {
+  std::string name;
+  KeySchema key;
+  Projection projection;
+  Throughput throughput;  // GSIs only
+};
+
+struct StreamSpec {
+  bool enabled = false;
+  StreamViewType view_type = StreamViewType::kNone;
+  std::string label;  // ISO-8601 creation time of the current stream, "" if none
+};
+
+struct SseSpec {
+  bool enabled = false;            // false: AWS-owned key, no SSEDescription
+  std::string kms_master_key_id;   // as given
+};
+
+struct TableDef {
+  uint64_t table_id = 0;     // internal id, never reused; prefixes every record
+  std::string name;
+  std::string uuid;          // DynamoDB's TableId
+  int64_t creation_micros = 0;
+  std::vector<AttributeDefinition> attribute_definitions;
+  KeySchema key;
+  BillingMode billing_mode = BillingMode::kProvisioned;
+  int64_t billing_mode_update_micros = 0;  // last switch to PAY_PER_REQUEST
+  Throughput throughput;
+  std::vector<IndexDef> local_indexes;
+  std::vector<IndexDef> global_indexes;
+  StreamSpec stream;
+  SseSpec sse;
+  TableClass table_class = TableClass::kStandard;
+  int64_t table_class_update_micros = 0;
+  bool deletion_protection = false;
+  std::vector<std::pair<std::string, std::string>> tags;
+
+  bool has_range() const { return key.range.has_value(); }
+};
+
+}  // namespace stator::model

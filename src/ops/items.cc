@@ -1,0 +1,72 @@
+#include "ops/items.h"
+
+#include "model/item_size.h"
+#include "ops/tables.h"
+#include "validation/keys.h"
+
+namespace stator::ops {
+
+Status ReturnValuesAllOldOrNone(ReturnValues rv) {
+  if (rv == ReturnValues::kNone || rv == ReturnValues::kAllOld) return Status::OK();
+  return Status::Validation("ReturnValues can only be ALL_OLD or NONE");
+}
+
+Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemRequest& req) {
+  STATOR_RETURN_IF_ERROR(ReturnValuesAllOldOrNone(req.return_values));
+  // DynamoDB checks the size before it looks the table up.
+  STATOR_RETURN_IF_ERROR(validation::ValidateItemSize(req.item));
+  STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
+  STATOR_RETURN_IF_ERROR(validation::ValidateItemKey(*table, req.item));
+
+  std::optional<model::Item> old_item;
+  model::Item key = validation::ExtractKey(*table, req.item);
+  STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
+      *table, key, [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
+        old_item = current;
+        return storage::WriteDecision::Put(req.item);
+      }));
+
+  WriteItemResponse resp;
+  size_t size = model::ItemSize(req.item);
+  if (old_item) size = std::max(size, model::ItemSize(*old_item));
+  resp.consumed_capacity =
+      MakeConsumed(req.return_consumed_capacity, table->name, WriteUnits(size), false);
+  if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
+  return resp;
+}
+
+Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItemRequest& req) {
+  STATOR_RETURN_IF_ERROR(ReturnValuesAllOldOrNone(req.return_values));
+  STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
+  STATOR_RETURN_IF_ERROR(validation::ValidateKey(*table, req.key));
+
+  std::optional<model::Item> old_item;
+  STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
+      *table, req.key,
+      [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
+        old_item = current;
+        return storage::WriteDecision::Delete();
+      }));
+
+  WriteItemResponse resp;
+  size_t size = old_item ? model::ItemSize(*old_item) : 0;
+  resp.consumed_capacity =
+      MakeConsumed(req.return_consumed_capacity, table->name, WriteUnits(size), false);
+  if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
+  return resp;
+}
+
+Result<GetItemResponse> GetItem(const RequestContext& ctx, const GetItemRequest& req) {
+  STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
+  STATOR_RETURN_IF_ERROR(validation::ValidateKey(*table, req.key));
+  STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> item, ctx.engine().GetItem(*table, req.key));
+
+  GetItemResponse resp;
+  size_t size = item ? model::ItemSize(*item) : 0;
+  resp.consumed_capacity = MakeConsumed(req.return_consumed_capacity, table->name,
+                                        ReadUnits(size, req.consistent_read), true);
+  if (item) resp.item = ApplyProjection(req.projection, *item);
+  return resp;
+}
+
+}  // namespace stator::ops

@@ -1,0 +1,64 @@
+// Single-item operations: PutItem, GetItem, DeleteItem.
+//
+// Each validates the whole request against the table's schema before it
+// touches storage, then performs one atomic read-modify-write (writes) or one
+// point read (GetItem).
+//
+// Thread-safety: every function may be called concurrently.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "model/attribute_value.h"
+#include "ops/capacity.h"
+#include "ops/context.h"
+#include "ops/projection.h"
+
+namespace stator::ops {
+
+enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+
+struct PutItemRequest {
+  std::string table_name;
+  model::Item item;
+  ReturnValues return_values = ReturnValues::kNone;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+
+struct DeleteItemRequest {
+  std::string table_name;
+  model::Item key;
+  ReturnValues return_values = ReturnValues::kNone;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+
+struct GetItemRequest {
+  std::string table_name;
+  model::Item key;
+  bool consistent_read = false;
+  ProjectionSpec projection;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+
+struct WriteItemResponse {
+  std::optional<model::Item> attributes;  // ReturnValues ALL_OLD
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct GetItemResponse {
+  std::optional<model::Item> item;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+// PutItem and DeleteItem accept only NONE and ALL_OLD; checked before the
+// attribute values are (DynamoDB's order), so the protocol layer calls it too.
+Status ReturnValuesAllOldOrNone(ReturnValues rv);
+
+Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemRequest& req);
+Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItemRequest& req);
+Result<GetItemResponse> GetItem(const RequestContext& ctx, const GetItemRequest& req);
+
+}  // namespace stator::ops

@@ -1,0 +1,42 @@
+// Which attributes a read returns: all, or those named by a
+// ProjectionExpression (with ExpressionAttributeNames) or the legacy
+// AttributesToGet.
+//
+// This covers top-level attribute names; nested document paths arrive with
+// the expression language (the expr module), which will produce the same
+// ProjectionSpec.
+//
+// Thread-safety: pure functions and values.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "model/attribute_value.h"
+
+namespace stator::ops {
+
+struct ProjectionSpec {
+  bool all = true;
+  std::vector<std::string> attributes;  // when !all, in request order
+};
+
+struct ExpressionParams {
+  std::optional<std::string> projection_expression;
+  std::optional<std::vector<std::string>> attributes_to_get;
+  std::optional<std::map<std::string, std::string>> names;  // ExpressionAttributeNames
+};
+
+// The checks DynamoDB makes before it looks at attribute values: legacy and
+// expression parameters mixed, placeholders without an expression.
+Status CheckParameterConflicts(const ExpressionParams& params);
+
+// Validates the combination with DynamoDB's messages and resolves names.
+Result<ProjectionSpec> ResolveProjection(const ExpressionParams& params);
+
+model::Item ApplyProjection(const ProjectionSpec& spec, const model::Item& item);
+
+}  // namespace stator::ops

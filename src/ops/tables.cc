@@ -1,0 +1,119 @@
+#include "ops/tables.h"
+
+#include <algorithm>
+
+#include "common/ids.h"
+#include "common/time_format.h"
+#include "ops/table_checks.h"
+#include "validation/limits.h"
+
+namespace stator::ops {
+namespace {
+
+Status TableNotFound(const std::string& name) {
+  return Status::ResourceNotFound("Requested resource not found: Table: " + name + " not found");
+}
+
+TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std::string status) {
+  TableDescription d;
+  d.stats = ctx.engine().GetStats(def->table_id);
+  d.table_arn = ctx.TableArn(def->name);
+  d.def = std::move(def);
+  d.status = std::move(status);
+  return d;
+}
+
+}  // namespace
+
+Result<storage::TablePtr> FindTableForItemOp(const RequestContext& ctx, const std::string& name) {
+  storage::TablePtr table = ctx.engine().FindTable(name);
+  if (table == nullptr) return Status::ResourceNotFound("Requested resource not found");
+  return table;
+}
+
+Result<TableDescription> CreateTable(const RequestContext& ctx, const CreateTableRequest& req) {
+  STATOR_ASSIGN_OR_RETURN(model::TableDef def, BuildTableDef(req));
+  int64_t now = ctx.NowMicros();
+  def.uuid = NewUuid();
+  def.creation_micros = now;
+  if (req.billing_mode) def.billing_mode_update_micros = now;
+  if (req.table_class) def.table_class_update_micros = now;
+  if (def.stream.enabled) def.stream.label = FormatIsoMillis(now);
+  STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, ctx.engine().CreateTable(std::move(def)));
+  // DynamoDB answers CREATING; the table is usable (ACTIVE) at once here, as
+  // DescribeTable then reports.
+  return Describe(ctx, std::move(table), "CREATING");
+}
+
+Result<TableDescription> DescribeTable(const RequestContext& ctx, const std::string& table_name) {
+  storage::TablePtr table = ctx.engine().FindTable(table_name);
+  if (table == nullptr) return TableNotFound(table_name);
+  return Describe(ctx, std::move(table), "ACTIVE");
+}
+
+Result<TableDescription> UpdateTable(const RequestContext& ctx, const UpdateTableRequest& req) {
+  storage::TablePtr current = ctx.engine().FindTable(req.table_name);
+  if (current == nullptr) return TableNotFound(req.table_name);
+  STATOR_ASSIGN_OR_RETURN(model::TableDef def, ApplyTableUpdate(*current, req, ctx.NowMicros()));
+  STATOR_ASSIGN_OR_RETURN(storage::TablePtr updated, ctx.engine().ReplaceTable(std::move(def)));
+  // Capacity changes take a while on DynamoDB: the response says UPDATING
+  // and still shows the throughput in force before the change.
+  bool capacity_change = req.billing_mode || req.throughput;
+  if (!capacity_change) return Describe(ctx, std::move(updated), "ACTIVE");
+  auto shown = std::make_shared<model::TableDef>(*updated);
+  shown->throughput.read_units = current->throughput.read_units;
+  shown->throughput.write_units = current->throughput.write_units;
+  shown->billing_mode = current->billing_mode;
+  return Describe(ctx, std::move(shown), "UPDATING");
+}
+
+Result<TableDescription> DeleteTable(const RequestContext& ctx, const std::string& table_name) {
+  storage::TablePtr table = ctx.engine().FindTable(table_name);
+  if (table == nullptr) return TableNotFound(table_name);
+  if (table->deletion_protection) {
+    return Status::Validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable "
+        "deletion protection first.");
+  }
+  TableDescription desc = Describe(ctx, table, "DELETING");
+  STATOR_RETURN_IF_ERROR(ctx.engine().DeleteTable(table_name));
+  // DynamoDB's DeleteTable answer leaves the indexes out.
+  auto shown = std::make_shared<model::TableDef>(*table);
+  shown->local_indexes.clear();
+  shown->global_indexes.clear();
+  desc.def = std::move(shown);
+  return desc;
+}
+
+Result<ListTablesResponse> ListTables(const RequestContext& ctx, const ListTablesRequest& req) {
+  int64_t limit = req.limit.value_or(validation::kListTablesMaxLimit);
+  ListTablesResponse resp;
+  std::vector<storage::TablePtr> tables = ctx.engine().ListTables();
+  auto it = tables.begin();
+  if (req.exclusive_start_table_name) {
+    it = std::upper_bound(tables.begin(), tables.end(), *req.exclusive_start_table_name,
+                          [](const std::string& name, const storage::TablePtr& t) {
+                            return name < t->name;
+                          });
+  }
+  for (; it != tables.end(); ++it) {
+    if (static_cast<int64_t>(resp.table_names.size()) == limit) {
+      // Only when more tables remain, as DynamoDB.
+      resp.last_evaluated_table_name = resp.table_names.back();
+      break;
+    }
+    resp.table_names.push_back((*it)->name);
+  }
+  return resp;
+}
+
+DescribeLimitsResponse DescribeLimits(const RequestContext& /*ctx*/) {
+  return DescribeLimitsResponse{validation::kAccountMaxReadUnits, validation::kAccountMaxWriteUnits,
+                                validation::kTableMaxReadUnits, validation::kTableMaxWriteUnits};
+}
+
+Endpoint DescribeEndpoints(const RequestContext& ctx) {
+  return Endpoint{"dynamodb." + ctx.region + ".amazonaws.com", 1440};
+}
+
+}  // namespace stator::ops

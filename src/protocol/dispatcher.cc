@@ -1,0 +1,200 @@
+#include "protocol/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <unordered_map>
+
+#include "common/crc32.h"
+#include "common/ids.h"
+#include "protocol/errors.h"
+#include "protocol/item_json.h"
+#include "protocol/json_shape.h"
+#include "auth/authorization_header.h"
+#include "protocol/table_json.h"
+
+namespace stator::protocol {
+namespace {
+
+using Handler = Result<Json> (*)(const ops::RequestContext&, const Json&);
+
+template <typename Decoded, typename Response>
+Result<Json> Run(const ops::RequestContext& ctx, Result<Decoded> decoded,
+                 Result<Response> (*op)(const ops::RequestContext&, const Decoded&),
+                 Json (*encode)(const Response&)) {
+  if (!decoded.ok()) return decoded.status();
+  auto resp = op(ctx, *decoded);
+  if (!resp.ok()) return resp.status();
+  return encode(*resp);
+}
+
+Result<Json> TableResult(const ops::RequestContext& ctx, Result<ops::TableDescription> desc,
+                         const char* member) {
+  if (!desc.ok()) return desc.status();
+  return Json{{member, EncodeTableDescription(*desc, ctx)}};
+}
+
+const std::unordered_map<std::string_view, Handler>& Operations() {
+  static const std::unordered_map<std::string_view, Handler> kOps = {
+      {"CreateTable",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeCreateTable(body);
+         if (!req.ok()) return req.status();
+         return TableResult(ctx, ops::CreateTable(ctx, *req), "TableDescription");
+       }},
+      {"DescribeTable",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto name = DecodeTableNameOnly(body);
+         if (!name.ok()) return name.status();
+         return TableResult(ctx, ops::DescribeTable(ctx, *name), "Table");
+       }},
+      {"UpdateTable",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeUpdateTable(body);
+         if (!req.ok()) return req.status();
+         return TableResult(ctx, ops::UpdateTable(ctx, *req), "TableDescription");
+       }},
+      {"DeleteTable",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto name = DecodeTableNameOnly(body);
+         if (!name.ok()) return name.status();
+         return TableResult(ctx, ops::DeleteTable(ctx, *name), "TableDescription");
+       }},
+      {"ListTables",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeListTables(body), &ops::ListTables, &EncodeListTables);
+       }},
+      {"DescribeLimits",
+       [](const ops::RequestContext& ctx, const Json&) -> Result<Json> {
+         return EncodeDescribeLimits(ops::DescribeLimits(ctx));
+       }},
+      {"DescribeEndpoints",
+       [](const ops::RequestContext& ctx, const Json&) -> Result<Json> {
+         return EncodeDescribeEndpoints(ops::DescribeEndpoints(ctx));
+       }},
+      {"PutItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodePutItem(body), &ops::PutItem, &EncodeWriteItem);
+       }},
+      {"GetItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeGetItem(body), &ops::GetItem, &EncodeGetItem);
+       }},
+      {"DeleteItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeDeleteItem(body), &ops::DeleteItem, &EncodeWriteItem);
+       }},
+  };
+  return kOps;
+}
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+
+// The media type before any parameters, trimmed.
+std::string_view MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  return content_type;
+}
+
+bool IsJsonMediaType(std::string_view media) {
+  return media == "application/x-amz-json-1.0" || media == "application/x-amz-json-1.1" ||
+         media == "application/json";
+}
+
+void Finish(WireResponse& resp, std::string content_type) {
+  resp.headers.emplace_back("x-amzn-RequestId", NewRequestId());
+  resp.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(resp.body)));
+  if (!content_type.empty()) resp.headers.emplace_back("Content-Type", std::move(content_type));
+}
+
+WireResponse ErrorWire(const Status& status, std::string content_type) {
+  ErrorResponse err = RenderError(status);
+  WireResponse resp;
+  resp.status = err.http_status;
+  resp.body = std::move(err.body);
+  Finish(resp, std::move(content_type));
+  return resp;
+}
+
+WireResponse NotFoundWire() {
+  WireResponse resp;
+  resp.status = 404;
+  resp.body = "<UnknownOperationException/>\n";
+  Finish(resp, "");
+  return resp;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(ops::OpsEnv env) : env_(std::move(env)) {}
+
+WireResponse Dispatcher::TooLarge() const {
+  WireResponse resp;
+  resp.status = 413;
+  Finish(resp, "");
+  return resp;
+}
+
+WireResponse Dispatcher::Handle(const WireRequest& request) const {
+  if (request.method == "GET") {
+    WireResponse resp;
+    resp.body = "healthy: dynamodb." + env_.default_region + ".amazonaws.com ";
+    Finish(resp, "text/plain");
+    return resp;
+  }
+  if (request.method != "POST") return NotFoundWire();
+  std::string_view media = MediaType(request.content_type);
+  if (!request.body.empty() && !IsJsonMediaType(media)) return NotFoundWire();
+  // Answers use the request's JSON media type; application/json otherwise.
+  std::string response_type(IsJsonMediaType(media) && media != "application/json"
+                                ? media
+                                : std::string_view("application/json"));
+
+  Json body;
+  bool empty_body = request.body.empty();
+  if (!empty_body) {
+    body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) return ErrorWire(Status(Code::kSerialization, ""), response_type);
+  }
+
+  auto op_name = request.target.substr(0, kTargetPrefix.size()) == kTargetPrefix
+                     ? request.target.substr(kTargetPrefix.size())
+                     : std::string_view();
+  auto op = Operations().find(op_name);
+  if (op == Operations().end()) {
+    return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
+  }
+
+  auto auth = auth::ParseAuthorizationHeader(request.authorization, request.has_date);
+  if (!auth.ok()) return ErrorWire(auth.status(), response_type);
+
+  if (empty_body || !body.is_object()) {
+    return ErrorWire(Status(Code::kSerialization, ""), response_type);
+  }
+
+  ops::RequestContext ctx{&env_, auth->region.empty() ? env_.default_region : auth->region};
+  auto start = std::chrono::steady_clock::now();
+  Result<Json> result = op->second(ctx, body);
+  WireResponse resp;
+  if (result.ok()) {
+    resp.body = result->dump(-1, ' ', false, Json::error_handler_t::replace);
+    Finish(resp, response_type);
+  } else {
+    if (result.status().code() >= Code::kInternal) {
+      spdlog::error("{} failed: {}", op_name, result.status().message());
+    }
+    resp = ErrorWire(result.status(), response_type);
+  }
+  if (spdlog::should_log(spdlog::level::debug)) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+    spdlog::debug("{} status={} {}us id={}", op_name, resp.status, micros,
+                  resp.headers.front().second);
+  }
+  return resp;
+}
+
+}  // namespace stator::protocol

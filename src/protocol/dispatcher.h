@@ -1,0 +1,48 @@
+// Dispatcher: DynamoDB's JSON protocol over an abstract HTTP exchange.
+//
+// It checks a request in DynamoDB's order — method and content type, JSON
+// syntax, X-Amz-Target, the Authorization header's form, then the body —
+// routes it to the operation, and renders the answer or the error exactly as
+// DynamoDB does (errors through errors.h). Every response it builds carries
+// x-amzn-RequestId and x-amz-crc32.
+//
+// Thread-safety: Handle may be called concurrently from any number of threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ops/context.h"
+
+namespace stator::protocol {
+
+struct WireRequest {
+  std::string_view method;        // "POST", "GET", ...
+  std::string_view target;        // X-Amz-Target
+  std::string_view content_type;  // Content-Type
+  std::string_view authorization; // Authorization
+  bool has_date = false;          // X-Amz-Date or Date present
+  std::string_view body;
+};
+
+struct WireResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(ops::OpsEnv env);
+
+  WireResponse Handle(const WireRequest& request) const;
+  // The response to a body over the 16 MB limit.
+  WireResponse TooLarge() const;
+
+ private:
+  ops::OpsEnv env_;
+};
+
+}  // namespace stator::protocol

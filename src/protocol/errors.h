@@ -1,0 +1,24 @@
+// The one place that turns a Status into DynamoDB's error response: the
+// `__type` string (each error has its own namespace prefix), the HTTP status
+// and the body. SerializationException carries its text under "Message";
+// every other error under "message"; some errors carry no text at all.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+
+namespace stator::protocol {
+
+struct ErrorResponse {
+  int http_status = 400;
+  std::string body;  // JSON
+};
+
+ErrorResponse RenderError(const Status& status);
+// The `__type` string for `code`.
+std::string ErrorType(Code code);
+
+}  // namespace stator::protocol

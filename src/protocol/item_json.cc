@@ -1,0 +1,219 @@
+#include "protocol/item_json.h"
+
+#include "protocol/attribute_value_json.h"
+
+namespace stator::protocol {
+namespace {
+
+constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
+constexpr std::string_view kExpectedMapType =
+    "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue>";
+
+ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
+  if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
+  if (v == "INDEXES") return ops::ReturnConsumedCapacity::kIndexes;
+  return ops::ReturnConsumedCapacity::kNone;
+}
+
+ops::ReturnValues ToReturnValues(const std::optional<std::string>& v) {
+  if (v == "ALL_OLD") return ops::ReturnValues::kAllOld;
+  if (v == "UPDATED_OLD") return ops::ReturnValues::kUpdatedOld;
+  if (v == "ALL_NEW") return ops::ReturnValues::kAllNew;
+  if (v == "UPDATED_NEW") return ops::ReturnValues::kUpdatedNew;
+  return ops::ReturnValues::kNone;
+}
+
+// The members every single-item write shares.
+struct WriteCommon {
+  std::optional<std::string> table_name;
+  std::optional<std::string> return_values;
+  std::optional<std::string> return_consumed_capacity;
+  std::optional<std::string> return_item_collection_metrics;
+  std::optional<std::string> return_values_on_condition_check_failure;
+  std::optional<std::string> condition_expression;
+  const Json* expected = nullptr;
+  std::optional<std::string> conditional_operator;
+  const Json* names = nullptr;
+  const Json* values = nullptr;
+};
+
+WriteCommon ReadWriteCommon(ShapeReader& r, const Json& body) {
+  WriteCommon w;
+  w.table_name = r.String(body, "TableName");
+  w.return_values = r.String(body, "ReturnValues");
+  w.return_consumed_capacity = r.String(body, "ReturnConsumedCapacity");
+  w.return_item_collection_metrics = r.String(body, "ReturnItemCollectionMetrics");
+  w.return_values_on_condition_check_failure =
+      r.String(body, "ReturnValuesOnConditionCheckFailure");
+  w.condition_expression = r.String(body, "ConditionExpression");
+  w.expected = r.Map(body, "Expected", kExpectedMapType);
+  w.conditional_operator = r.String(body, "ConditionalOperator");
+  w.names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
+  if (w.names != nullptr) {
+    for (const auto& [k, v] : w.names->items()) r.StringValue(v);
+  }
+  w.values = ItemMember(r, body, "ExpressionAttributeValues");
+  return w;
+}
+
+void CheckWriteCommon(Constraints& c, const WriteCommon& w) {
+  if (w.return_consumed_capacity) {
+    c.Enum(*w.return_consumed_capacity, "returnConsumedCapacity", kReturnConsumedCapacityValues);
+  }
+  c.TableName(w.table_name, "tableName", true);
+}
+
+void CheckWriteCommonTail(Constraints& c, const WriteCommon& w) {
+  if (w.return_values) c.Enum(*w.return_values, "returnValues", kReturnValuesValues);
+  if (w.return_item_collection_metrics) {
+    c.Enum(*w.return_item_collection_metrics, "returnItemCollectionMetrics",
+           kReturnItemCollectionMetricsValues);
+  }
+  if (w.return_values_on_condition_check_failure) {
+    c.Enum(*w.return_values_on_condition_check_failure, "returnValuesOnConditionCheckFailure",
+           kReturnValuesOnConditionCheckFailureValues);
+  }
+}
+
+// Conditions (ConditionExpression, Expected) come with the expression
+// language; until then they are refused rather than silently ignored.
+Status CheckConditionParams(const WriteCommon& w) {
+  if (w.expected != nullptr && w.condition_expression) {
+    return Status::Validation(
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}");
+  }
+  if (w.names != nullptr && !w.condition_expression) {
+    return Status::Validation(
+        "ExpressionAttributeNames can only be specified when using expressions");
+  }
+  if (w.values != nullptr && !w.condition_expression) {
+    return Status::Validation(
+        "ExpressionAttributeValues can only be specified when using expressions: "
+        "ConditionExpression is null");
+  }
+  if (w.condition_expression || w.expected != nullptr || w.conditional_operator) {
+    return Status::Validation(
+        "Conditional writes (ConditionExpression, Expected) are not supported by this version of "
+        "Stator");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ops::PutItemRequest> DecodePutItem(const Json& body) {
+  ShapeReader r;
+  WriteCommon w = ReadWriteCommon(r, body);
+  const Json* item = ItemMember(r, body, "Item");
+  if (!r.ok()) return r.status();
+
+  Constraints c;
+  CheckWriteCommon(c, w);
+  if (item == nullptr) c.NotNull("item");
+  CheckWriteCommonTail(c, w);
+  STATOR_RETURN_IF_ERROR(c.status());
+
+  ops::PutItemRequest req;
+  req.table_name = *w.table_name;
+  req.return_values = ToReturnValues(w.return_values);
+  req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
+  STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
+  STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
+  STATOR_ASSIGN_OR_RETURN(req.item, DecodeItem(*item));
+  return req;
+}
+
+Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body) {
+  ShapeReader r;
+  WriteCommon w = ReadWriteCommon(r, body);
+  const Json* key = ItemMember(r, body, "Key");
+  if (!r.ok()) return r.status();
+
+  Constraints c;
+  CheckWriteCommon(c, w);
+  if (key == nullptr) c.NotNull("key");
+  CheckWriteCommonTail(c, w);
+  STATOR_RETURN_IF_ERROR(c.status());
+
+  ops::DeleteItemRequest req;
+  req.table_name = *w.table_name;
+  req.return_values = ToReturnValues(w.return_values);
+  req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
+  STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
+  STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
+  STATOR_ASSIGN_OR_RETURN(req.key, DecodeItem(*key));
+  return req;
+}
+
+Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
+  ShapeReader r;
+  auto table_name = r.String(body, "TableName");
+  const Json* key = ItemMember(r, body, "Key");
+  const Json* attributes_to_get = r.List(body, "AttributesToGet");
+  std::optional<std::vector<std::string>> attrs;
+  if (attributes_to_get != nullptr) {
+    attrs.emplace();
+    for (const auto& a : *attributes_to_get) {
+      if (auto s = r.StringValue(a)) attrs->push_back(*s);
+    }
+  }
+  auto consistent_read = r.Bool(body, "ConsistentRead");
+  auto return_consumed_capacity = r.String(body, "ReturnConsumedCapacity");
+  auto projection_expression = r.String(body, "ProjectionExpression");
+  const Json* names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
+  std::optional<std::map<std::string, std::string>> name_map;
+  if (names != nullptr) {
+    name_map.emplace();
+    for (const auto& [k, v] : names->items()) {
+      if (auto s = r.StringValue(v)) (*name_map)[k] = *s;
+    }
+  }
+  if (!r.ok()) return r.status();
+
+  Constraints c;
+  if (attrs && attrs->empty()) {
+    c.Add("'[]'", "attributesToGet", "Member must have length greater than or equal to 1");
+  }
+  if (return_consumed_capacity) {
+    c.Enum(*return_consumed_capacity, "returnConsumedCapacity", kReturnConsumedCapacityValues);
+  }
+  if (key == nullptr) c.NotNull("key");
+  c.TableName(table_name, "tableName", true);
+  STATOR_RETURN_IF_ERROR(c.status());
+
+  ops::GetItemRequest req;
+  req.table_name = *table_name;
+  req.consistent_read = consistent_read.value_or(false);
+  req.return_consumed_capacity = ToReturnConsumedCapacity(return_consumed_capacity);
+  ops::ExpressionParams params;
+  params.projection_expression = projection_expression;
+  params.attributes_to_get = attrs;
+  params.names = name_map;
+  STATOR_RETURN_IF_ERROR(ops::CheckParameterConflicts(params));
+  STATOR_ASSIGN_OR_RETURN(req.key, DecodeItem(*key));
+  STATOR_ASSIGN_OR_RETURN(req.projection, ops::ResolveProjection(params));
+  return req;
+}
+
+Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c) {
+  Json out = {{"TableName", c.table_name}, {"CapacityUnits", c.capacity_units}};
+  if (c.with_table_detail) out["Table"] = {{"CapacityUnits", c.capacity_units}};
+  return out;
+}
+
+Json EncodeWriteItem(const ops::WriteItemResponse& resp) {
+  Json out = Json::object();
+  if (resp.attributes) out["Attributes"] = EncodeItem(*resp.attributes);
+  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
+  return out;
+}
+
+Json EncodeGetItem(const ops::GetItemResponse& resp) {
+  Json out = Json::object();
+  if (resp.item) out["Item"] = EncodeItem(*resp.item);
+  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
+  return out;
+}
+
+}  // namespace stator::protocol

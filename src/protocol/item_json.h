@@ -1,0 +1,20 @@
+// JSON <-> typed requests and responses of PutItem, GetItem and DeleteItem.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include "common/status.h"
+#include "ops/items.h"
+#include "protocol/json_shape.h"
+
+namespace stator::protocol {
+
+Result<ops::PutItemRequest> DecodePutItem(const Json& body);
+Result<ops::GetItemRequest> DecodeGetItem(const Json& body);
+Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body);
+
+Json EncodeWriteItem(const ops::WriteItemResponse& resp);
+Json EncodeGetItem(const ops::GetItemResponse& resp);
+Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);
+
+}  // namespace stator::protocol

@@ -1,0 +1,153 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+namespace stator::server {
+namespace {
+
+struct Flag {
+  const char* name;  // without the leading "--"
+  bool takes_value;
+  std::function<Status(Config&, const std::string&)> apply;
+};
+
+Status ParseInt(const std::string& flag, const std::string& text, int64_t min, int64_t max,
+                int64_t* out) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max) {
+    return Status::Validation("invalid value for --" + flag + ": '" + text + "'");
+  }
+  *out = v;
+  return Status::OK();
+}
+
+Status ParseBool(const std::string& flag, const std::string& text, bool* out) {
+  if (text.empty() || text == "1" || text == "true" || text == "yes" || text == "on") {
+    *out = true;
+  } else if (text == "0" || text == "false" || text == "no" || text == "off") {
+    *out = false;
+  } else {
+    return Status::Validation("invalid value for --" + flag + ": '" + text + "'");
+  }
+  return Status::OK();
+}
+
+const std::vector<Flag>& Flags() {
+  static const std::vector<Flag> kFlags = {
+      {"host", true, [](Config& c, const std::string& v) { c.host = v; return Status::OK(); }},
+      {"port", true,
+       [](Config& c, const std::string& v) {
+         int64_t p = 0;
+         STATOR_RETURN_IF_ERROR(ParseInt("port", v, 0, 65535, &p));
+         c.port = static_cast<uint16_t>(p);
+         return Status::OK();
+       }},
+      {"data-dir", true,
+       [](Config& c, const std::string& v) { c.data_dir = v; return Status::OK(); }},
+      {"in-memory", false,
+       [](Config& c, const std::string& v) { return ParseBool("in-memory", v, &c.in_memory); }},
+      {"sync", false, [](Config& c, const std::string& v) { return ParseBool("sync", v, &c.sync); }},
+      {"region", true, [](Config& c, const std::string& v) { c.region = v; return Status::OK(); }},
+      {"account-id", true,
+       [](Config& c, const std::string& v) {
+         if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos) {
+           return Status::Validation("invalid value for --account-id: '" + v +
+                                     "' (12 digits expected)");
+         }
+         c.account_id = v;
+         return Status::OK();
+       }},
+      {"threads", true,
+       [](Config& c, const std::string& v) {
+         int64_t t = 0;
+         STATOR_RETURN_IF_ERROR(ParseInt("threads", v, 0, 1024, &t));
+         c.threads = static_cast<int>(t);
+         return Status::OK();
+       }},
+      {"log-level", true,
+       [](Config& c, const std::string& v) { c.log_level = v; return Status::OK(); }},
+  };
+  return kFlags;
+}
+
+const Flag* FindFlag(const std::string& name) {
+  for (const auto& f : Flags()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// "data-dir" -> "STATOR_DATA_DIR"
+std::string EnvName(const std::string& flag) {
+  std::string out = "STATOR_";
+  for (char c : flag) out += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return out;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
+  Config config;
+  std::map<std::string, std::string> env_map;
+  for (const auto& e : env) {
+    size_t eq = e.find('=');
+    if (eq != std::string::npos) env_map[e.substr(0, eq)] = e.substr(eq + 1);
+  }
+  for (const auto& flag : Flags()) {
+    auto it = env_map.find(EnvName(flag.name));
+    if (it != env_map.end()) STATOR_RETURN_IF_ERROR(flag.apply(config, it->second));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      config.show_help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      config.show_version = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) return Status::Validation("unexpected argument: " + arg);
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const Flag* flag = FindFlag(name);
+    if (flag == nullptr) return Status::Validation("unknown flag: --" + name);
+    if (flag->takes_value && !value) {
+      if (i + 1 >= args.size()) return Status::Validation("--" + name + " needs a value");
+      value = args[++i];
+    }
+    STATOR_RETURN_IF_ERROR(flag->apply(config, value.value_or("")));
+  }
+  return config;
+}
+
+std::string UsageText() {
+  return R"(Usage: stator [flags]
+
+Stator: a DynamoDB-compatible database server.
+
+Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          port to listen on (default 8000; 0 picks a free port)
+  --data-dir DIR       where data is stored (default ./stator-data)
+  --in-memory          keep everything in memory; nothing touches disk
+  --sync               fsync every write group (survives power loss)
+  --region REGION      region used in ARNs when a request does not name one
+                       (default us-east-1)
+  --account-id ID      12-digit account id used in ARNs (default 000000000000)
+  --threads N          I/O threads (default: one per core)
+  --log-level LEVEL    trace, debug, info, warn, error or off (default info)
+  --version            print the version and exit
+  -h, --help           print this help and exit
+)";
+}
+
+}  // namespace stator::server

@@ -1,0 +1,35 @@
+// Stator's command-line flags and their STATOR_* environment equivalents
+// (a flag wins over the environment).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace stator::server {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  std::string data_dir = "./stator-data";
+  bool in_memory = false;
+  bool sync = false;
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  int threads = 0;  // 0: one per core
+  std::string log_level = "info";
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// `env` holds "NAME=value" strings (as environ does).
+Result<Config> ParseConfig(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env);
+
+std::string UsageText();
+
+}  // namespace stator::server

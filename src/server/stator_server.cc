@@ -1,0 +1,141 @@
+#include "server/stator_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "common/logging.h"
+#include "http/server.h"
+#include "ops/context.h"
+#include "protocol/dispatcher.h"
+#include "stator/version.h"
+#include "storage/engine.h"
+
+extern char** environ;
+
+namespace stator::server {
+namespace {
+
+protocol::WireRequest ToWire(const http::Request& req) {
+  protocol::WireRequest wire;
+  wire.method = req.method;
+  wire.target = req.Header("X-Amz-Target");
+  wire.content_type = req.Header("Content-Type");
+  wire.authorization = req.Header("Authorization");
+  wire.has_date = !req.Header("X-Amz-Date").empty() || !req.Header("Date").empty();
+  wire.body = req.body;
+  return wire;
+}
+
+void FromWire(protocol::WireResponse wire, http::Response& resp) {
+  resp.status = wire.status;
+  resp.headers = std::move(wire.headers);
+  resp.body = std::move(wire.body);
+}
+
+}  // namespace
+
+struct StatorServer::Parts {
+  std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<protocol::Dispatcher> dispatcher;
+  std::unique_ptr<http::Server> http;
+};
+
+StatorServer::StatorServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+StatorServer::~StatorServer() {
+  if (parts_->engine) {
+    Status s = parts_->engine->Flush();
+    if (!s.ok()) spdlog::error("flush on shutdown failed: {}", s.message());
+  }
+}
+
+Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
+                                                           const Clock* clock) {
+  auto parts = std::make_unique<Parts>();
+  storage::EngineOptions engine_options;
+  engine_options.path = config.data_dir;
+  engine_options.in_memory = config.in_memory;
+  engine_options.sync = config.sync;
+  if (!config.in_memory) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
+  }
+  STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, clock));
+
+  ops::OpsEnv env;
+  env.engine = parts->engine.get();
+  env.clock = clock;
+  env.default_region = config.region;
+  env.account_id = config.account_id;
+  parts->dispatcher = std::make_unique<protocol::Dispatcher>(env);
+
+  http::ServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.threads = config.threads;
+  http_options.stop_signals = {SIGINT, SIGTERM};
+  const protocol::Dispatcher* dispatcher = parts->dispatcher.get();
+  parts->http = std::make_unique<http::Server>(
+      http_options,
+      [dispatcher](const http::Request& req, http::Response& resp) {
+        FromWire(dispatcher->Handle(ToWire(req)), resp);
+      },
+      [dispatcher](const http::Request&, http::Response& resp) {
+        FromWire(dispatcher->TooLarge(), resp);
+      });
+  return std::unique_ptr<StatorServer>(new StatorServer(std::move(parts)));
+}
+
+Status StatorServer::Start() {
+  STATOR_RETURN_IF_ERROR(parts_->http->Start());
+  spdlog::info("listening on {}:{}", parts_->http->host(), parts_->http->port());
+  return Status::OK();
+}
+
+uint16_t StatorServer::port() const { return parts_->http->port(); }
+void StatorServer::Run() { parts_->http->Run(); }
+void StatorServer::Stop() { parts_->http->Stop(); }
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  auto config = ParseConfig(args, env);
+  if (!config.ok()) {
+    std::fprintf(stderr, "stator: %s\n\n%s", config.status().message().c_str(),
+                 UsageText().c_str());
+    return 2;
+  }
+  if (config->show_help) {
+    std::fputs(UsageText().c_str(), stdout);
+    return 0;
+  }
+  if (config->show_version) {
+    std::printf("stator %s\n", kVersion);
+    return 0;
+  }
+  if (!SetLogLevel(config->log_level)) {
+    std::fprintf(stderr, "stator: unknown --log-level '%s'\n", config->log_level.c_str());
+    return 2;
+  }
+  auto server = StatorServer::Create(*config, SystemClock::Default());
+  if (!server.ok()) {
+    spdlog::critical("{}", server.status().message());
+    return 1;
+  }
+  if (Status s = (*server)->Start(); !s.ok()) {
+    spdlog::critical("{}", s.message());
+    return 1;
+  }
+  spdlog::info("stator {} ready ({})", kVersion,
+               config->in_memory ? "in memory" : "data in " + config->data_dir);
+  (*server)->Run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace stator::server

@@ -1,0 +1,21 @@
+// Binary encoding of a TableDef for the catalog namespace
+// (docs/design/catalog-encoding.md). First byte: format version.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "model/table.h"
+
+namespace stator::storage {
+
+// DO NOT CHANGE: persisted.
+inline constexpr uint8_t kCatalogFormatV1 = 1;
+
+std::string EncodeTableDef(const model::TableDef& def);
+Result<model::TableDef> DecodeTableDef(std::string_view bytes);
+
+}  // namespace stator::storage

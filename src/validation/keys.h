@@ -1,0 +1,26 @@
+// Validation of primary keys against a table's key schema, with DynamoDB's
+// exact messages.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include "common/status.h"
+#include "model/attribute_value.h"
+#include "model/table.h"
+
+namespace stator::validation {
+
+// The key attributes a whole item (PutItem) must carry.
+Status ValidateItemKey(const model::TableDef& table, const model::Item& item);
+
+// A Key parameter (GetItem, DeleteItem, UpdateItem): exactly the key
+// attributes, of the schema's types.
+Status ValidateKey(const model::TableDef& table, const model::Item& key);
+
+// Copies the key attributes out of a (validated) item.
+model::Item ExtractKey(const model::TableDef& table, const model::Item& item);
+
+// The 400 KB item-size limit.
+Status ValidateItemSize(const model::Item& item);
+
+}  // namespace stator::validation

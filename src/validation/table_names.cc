@@ -1,0 +1,22 @@
+#include "validation/table_names.h"
+
+#include "validation/limits.h"
+
+namespace stator::validation {
+
+bool MatchesNamePattern(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '.' || c == '-';
+    if (!allowed) return false;
+  }
+  return true;
+}
+
+bool IsValidTableName(std::string_view name) {
+  return MatchesNamePattern(name) && name.size() >= kMinTableNameLength &&
+         name.size() <= kMaxTableNameLength;
+}
+
+}  // namespace stator::validation
