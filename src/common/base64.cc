@@ -52,7 +52,8 @@ bool Base64Decode(std::string_view text, std::string* out, std::string* error) {
   size_t data_len = text.size() - pad;
   for (size_t i = 0; i < data_len; ++i) {
     if (kDecode[static_cast<uint8_t>(text[i])] < 0) {
-      *error = std::string("Invalid Base64 character: '") + text[i] + "'";
+      // DynamoDB reports every misplaced or foreign character this way.
+      *error = "Invalid last non-pad Base64 character dectected";
       return false;
     }
   }

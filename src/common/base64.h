@@ -10,8 +10,8 @@ namespace stator {
 
 std::string Base64Encode(std::string_view bytes);
 
-// Strict decoding. On failure returns false and sets *error to the reason in
-// the words DynamoDB uses after "'<value>' can not be converted to a Blob: ".
+// Strict decoding. On failure returns false and sets *error to DynamoDB's
+// SerializationException text for the value.
 [[nodiscard]] bool Base64Decode(std::string_view text, std::string* out, std::string* error);
 
 }  // namespace stator

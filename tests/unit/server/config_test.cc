@@ -1,0 +1,37 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+namespace stator::server {
+namespace {
+
+TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
+  auto defaults = ParseConfig({}, {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->port, 8000);
+  EXPECT_EQ(defaults->host, "127.0.0.1");
+  EXPECT_EQ(defaults->data_dir, "./stator-data");
+
+  auto parsed = ParseConfig({"--port", "0", "--in-memory", "--region=eu-west-1", "--sync"},
+                            {"STATOR_PORT=9000", "STATOR_DATA_DIR=/tmp/x", "OTHER=1"});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->port, 0);  // the flag wins over the environment
+  EXPECT_EQ(parsed->data_dir, "/tmp/x");
+  EXPECT_TRUE(parsed->in_memory);
+  EXPECT_TRUE(parsed->sync);
+  EXPECT_EQ(parsed->region, "eu-west-1");
+
+  auto env_bool = ParseConfig({}, {"STATOR_IN_MEMORY=1"});
+  EXPECT_TRUE(env_bool->in_memory);
+}
+
+TEST(ConfigTest, RejectsBadInput) {
+  EXPECT_FALSE(ParseConfig({"--port", "70000"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({"--nope"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({"--port"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({"--account-id", "12"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({}, {"STATOR_THREADS=lots"}).ok());
+}
+
+}  // namespace
+}  // namespace stator::server
