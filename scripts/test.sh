@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing (build tools and the test clients), builds, and
+# runs every test suite:
+#   1. unit tests (GoogleTest) under AddressSanitizer and UBSan;
+#   2. integration tests: the release binary driven by boto3, the AWS CLI
+#      and raw HTTP (pytest).
+# Usage: scripts/test.sh [unit|integration]   (default: both)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+what="${1:-all}"
+ensure_packages "${STATOR_BUILD_PACKAGES[@]}" "${STATOR_TEST_PACKAGES[@]}"
+
+if [ "$what" = all ] || [ "$what" = unit ]; then
+  log "unit tests (address,undefined sanitizers)"
+  build_stator "$STATOR_ROOT/build-sanitize" Debug -DSTATOR_SANITIZE=address,undefined
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ctest --test-dir "$STATOR_ROOT/build-sanitize" -j "$(jobs)" --output-on-failure
+fi
+
+if [ "$what" = all ] || [ "$what" = integration ]; then
+  log "integration tests (release binary; boto3, AWS CLI, raw HTTP)"
+  build_stator "$STATOR_ROOT/build" Release -DSTATOR_BUILD_TESTS=OFF
+  cd "$STATOR_ROOT"
+  # Debian's python3 and AWS CLI v2, not whatever may come earlier on PATH.
+  STATOR_BIN="$STATOR_ROOT/build/stator" AWS_CLI=/usr/bin/aws \
+    /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+fi
