@@ -25,12 +25,12 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-jobs() { nproc 2>/dev/null || echo 2; }
+build_jobs() { nproc 2>/dev/null || echo 2; }
 
 # build_stator DIR BUILD_TYPE [extra cmake args...]
 build_stator() {
   local dir="$1" type="$2"
   shift 2
   cmake -S "$STATOR_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  cmake --build "$dir" -j "$(jobs)"
+  cmake --build "$dir" -j "$(build_jobs)"
 }

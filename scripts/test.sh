@@ -15,7 +15,7 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
   log "unit tests (address,undefined sanitizers)"
   build_stator "$STATOR_ROOT/build-sanitize" Debug -DSTATOR_SANITIZE=address,undefined
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    ctest --test-dir "$STATOR_ROOT/build-sanitize" -j "$(jobs)" --output-on-failure
+    ctest --test-dir "$STATOR_ROOT/build-sanitize" -j "$(build_jobs)" --output-on-failure
 fi
 
 if [ "$what" = all ] || [ "$what" = integration ]; then
