@@ -1,0 +1,310 @@
+#include "http/session.h"
+
+#include <array>
+#include <chrono>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace stator::http::internal {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// SigV4 headers and long presigned targets can outgrow Beast's 8 KiB default.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+// When the server closes a connection the peer may still be sending on, how
+// long to keep reading (and discarding) its input. Closing a socket with
+// unread input makes the kernel send a reset, and a reset can destroy the
+// response before the peer has read it.
+constexpr std::chrono::seconds kDrainTimeout{2};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Completion token for co_await that reports errors in `ec` instead of
+// throwing: network errors are expected input, not exceptional.
+auto Await(beast::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
+
+// Errors that mean the bytes received are not HTTP, as opposed to the
+// connection ending or timing out.
+bool IsMalformed(const beast::error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    return false;
+  }
+  switch (static_cast<bhttp::error>(ec.value())) {
+    case bhttp::error::bad_line_ending:
+    case bhttp::error::bad_method:
+    case bhttp::error::bad_target:
+    case bhttp::error::bad_version:
+    case bhttp::error::bad_status:
+    case bhttp::error::bad_reason:
+    case bhttp::error::bad_field:
+    case bhttp::error::bad_value:
+    case bhttp::error::bad_content_length:
+    case bhttp::error::bad_transfer_encoding:
+    case bhttp::error::bad_chunk:
+    case bhttp::error::bad_chunk_extension:
+    case bhttp::error::bad_obs_fold:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool ExpectsContinue(const bhttp::request_header<>& header) {
+  return header.version() >= 11 &&
+         beast::iequals(header[bhttp::field::expect], "100-continue");
+}
+
+bool AsksToClose(const Response& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (!beast::iequals(name, "Connection")) continue;
+    for (auto token : bhttp::token_list{value}) {
+      if (beast::iequals(token, "close")) return true;
+    }
+  }
+  return false;
+}
+
+// Calls a Handler, turning an exception into an empty 500 so one bad request
+// cannot take the connection's thread down.
+Response CallHandler(const Handler& handler, const Request& request) {
+  Response response;
+  try {
+    handler(request, response);
+  } catch (const std::exception& e) {
+    spdlog::error("http: handler threw on {} {}: {}", request.method,
+                  request.target, e.what());
+    response = Response();
+    response.status = 500;
+  } catch (...) {
+    spdlog::error("http: handler threw a non-exception on {} {}",
+                  request.method, request.target);
+    response = Response();
+    response.status = 500;
+  }
+  return response;
+}
+
+// Frames `response` for the wire. Throws std::invalid_argument for a
+// response HTTP cannot carry (bad status, body on a 204/304).
+bhttp::response<bhttp::string_body> Encode(Response&& response,
+                                           unsigned version, bool keep_alive,
+                                           bool head_request) {
+  // 1xx would make the client wait for a second, final response.
+  if (response.status < 200 || response.status > 999) {
+    throw std::invalid_argument("status " + std::to_string(response.status));
+  }
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  for (auto& [name, value] : response.headers) {
+    if (beast::iequals(name, "Content-Length") ||
+        beast::iequals(name, "Transfer-Encoding")) {
+      continue;
+    }
+    out.insert(name, value);
+  }
+  out.body() = std::move(response.body);
+  out.keep_alive(keep_alive && !AsksToClose(response));
+  out.prepare_payload();
+  // A response to HEAD announces the length of the body it does not carry.
+  if (head_request) out.body().clear();
+  return out;
+}
+
+bhttp::response<bhttp::string_body> EmptyResponse(unsigned status,
+                                                  unsigned version,
+                                                  bool keep_alive) {
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(status);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, const SessionContext& context)
+    : strand_(socket.get_executor()),
+      stream_(std::move(socket)),
+      context_(context) {
+  beast::error_code ec;
+  tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (ec) return;  // peer already gone; the first read will notice
+  asio::ip::address address = peer.address();
+  // On a dual-stack "::" listener IPv4 peers arrive as ::ffff:a.b.c.d; report
+  // the address the client knows itself by.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  remote_address_ = address.to_string();
+  remote_port_ = peer.port();
+}
+
+void Session::RequestStop() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->stop_requested_ = true;
+    // A read in progress for a request that has not started cannot be
+    // finished gracefully; one that has started runs to its response.
+    if (self->waiting_for_request_) self->stream_.cancel();
+  });
+}
+
+void Session::ForceClose() {
+  asio::post(strand_, [self = shared_from_this()] { self->stream_.close(); });
+}
+
+bool Session::Stopping() const {
+  return stop_requested_ || context_.stopping.load(std::memory_order_acquire);
+}
+
+asio::awaitable<void> Session::Run() {
+  for (;;) {
+    Outcome outcome = co_await ServeOne();
+    if (outcome == Outcome::kKeepAlive) continue;
+    if (outcome == Outcome::kDrainAndClose) co_await DrainAndClose();
+    break;
+  }
+  stream_.close();
+}
+
+asio::awaitable<Session::Outcome> Session::ServeOne() {
+  if (Stopping()) co_return Outcome::kClose;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(context_.options.body_limit);
+
+  beast::error_code ec;
+  waiting_for_request_ = true;
+  stream_.expires_after(context_.options.idle_timeout);
+  co_await bhttp::async_read_header(stream_, buffer_, parser, Await(ec));
+  waiting_for_request_ = false;
+  if (!ec && !parser.is_done()) {
+    // Sent only now: the header passed the body limit check, so the client
+    // is told to go ahead only with a body the server will accept.
+    if (ExpectsContinue(parser.get())) ec = co_await WriteContinue();
+    if (!ec) {
+      stream_.expires_after(context_.options.idle_timeout);
+      co_await bhttp::async_read(stream_, buffer_, parser, Await(ec));
+    }
+  }
+  if (ec) co_return co_await AnswerReadError(ec, parser.get());
+
+  bhttp::request<bhttp::string_body> message = parser.release();
+  Request request = ToRequest(message, std::move(message.body()));
+  Response response = CallHandler(context_.handler, request);
+  auto out = ToWire(std::move(response), message.version(),
+                    message.keep_alive() && !Stopping(),
+                    message.method() == bhttp::verb::head);
+  ec = co_await Write(out);
+  if (ec) co_return Outcome::kClose;
+  // Stopping() again: Stop() may have come while the response was written.
+  if (out.keep_alive() && !Stopping()) co_return Outcome::kKeepAlive;
+  co_return HasUnreadInput() ? Outcome::kDrainAndClose : Outcome::kClose;
+}
+
+asio::awaitable<Session::Outcome> Session::AnswerReadError(
+    beast::error_code ec, const bhttp::request<bhttp::string_body>& partial) {
+  bhttp::response<bhttp::string_body> out;
+  if (ec == bhttp::error::body_limit) {
+    // The header is complete (the limit is checked after it), the body is
+    // not, and the handler gets none of it.
+    Request request = ToRequest(partial, std::string());
+    Response response = CallHandler(context_.too_large, request);
+    out = ToWire(std::move(response), partial.version(), false,
+                 partial.method() == bhttp::verb::head);
+  } else if (ec == bhttp::error::header_limit) {
+    out = EmptyResponse(431, 11, false);
+  } else if (IsMalformed(ec)) {
+    spdlog::debug("http: malformed request from {}: {}", remote_address_,
+                  ec.message());
+    out = EmptyResponse(400, 11, false);
+  } else {
+    // The peer left, went quiet, or the server is stopping: nobody to answer.
+    co_return Outcome::kClose;
+  }
+  ec = co_await Write(out);
+  // The rest of the request may still be on its way.
+  co_return ec ? Outcome::kClose : Outcome::kDrainAndClose;
+}
+
+bhttp::response<bhttp::string_body> Session::ToWire(Response&& response,
+                                                    unsigned version,
+                                                    bool keep_alive,
+                                                    bool head_request) const {
+  try {
+    return Encode(std::move(response), version, keep_alive, head_request);
+  } catch (const std::exception& e) {
+    spdlog::error("http: handler built an unsendable response: {}", e.what());
+    return EmptyResponse(500, version, keep_alive);
+  }
+}
+
+Request Session::ToRequest(const bhttp::request<bhttp::string_body>& header,
+                           std::string body) const {
+  Request request;
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  for (const auto& field : header) {
+    request.headers.emplace_back(std::string(field.name_string()),
+                                 std::string(field.value()));
+  }
+  request.body = std::move(body);
+  request.remote_address = remote_address_;
+  request.remote_port = remote_port_;
+  return request;
+}
+
+asio::awaitable<beast::error_code> Session::WriteContinue() {
+  beast::error_code ec;
+  stream_.expires_after(context_.options.idle_timeout);
+  co_await asio::async_write(stream_, asio::buffer(kContinue), Await(ec));
+  co_return ec;
+}
+
+asio::awaitable<beast::error_code> Session::Write(
+    bhttp::response<bhttp::string_body>& response) {
+  beast::error_code ec;
+  stream_.expires_after(context_.options.idle_timeout);
+  co_await bhttp::async_write(stream_, response, Await(ec));
+  co_return ec;
+}
+
+bool Session::HasUnreadInput() {
+  beast::error_code ec;
+  return buffer_.size() > 0 || stream_.socket().available(ec) > 0;
+}
+
+asio::awaitable<void> Session::DrainAndClose() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  // Read until the peer closes its side too (it has our FIN now) or the
+  // drain time runs out; the timeout closes the socket.
+  stream_.expires_after(kDrainTimeout);
+  std::array<char, 4096> sink;
+  while (!ec) {
+    co_await stream_.async_read_some(asio::buffer(sink), Await(ec));
+  }
+  stream_.close();
+}
+
+}  // namespace stator::http::internal

@@ -1,0 +1,272 @@
+"""Fixtures for Stator's black-box integration tests.
+
+The tests run the real `stator` binary (env STATOR_BIN, default build/stator
+relative to the repository root) and talk to it over HTTP, either through
+boto3 / the AWS CLI or with hand-built requests. They assert Amazon
+DynamoDB's documented behaviour, so they should also pass against DynamoDB.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 15.0  # seconds for the server to log its port and answer GET /
+STOP_TIMEOUT = 15.0
+TABLE_TIMEOUT = 15.0  # seconds for a table to become ACTIVE or disappear
+
+JSON_10 = "application/x-amz-json-1.0"
+AUTH_HEADER = ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, "
+               "SignedHeaders=host;x-amz-date, Signature=abc")
+
+
+def stator_binary():
+    binary = Path(os.environ.get("STATOR_BIN", "build/stator"))
+    if not binary.is_absolute():
+        binary = REPO_ROOT / binary
+    if not binary.exists():
+        pytest.exit(f"stator binary not found at {binary}; set STATOR_BIN", returncode=2)
+    return binary
+
+
+class Server:
+    """One running stator process. Its log goes to `log_path`."""
+
+    def __init__(self, args, log_path):
+        self.log_path = Path(log_path)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen([str(stator_binary()), *args],
+                                         stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT
+        self.port = self._wait_for_port(deadline)
+        self._wait_for_health(deadline)
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_text(self):
+        return self.log_path.read_text(errors="replace")
+
+    def _wait_for_port(self, deadline):
+        while time.monotonic() < deadline:
+            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log_text())
+            if match:
+                return int(match.group(1))
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"stator exited with {self.proc.returncode} before listening:\n"
+                                   f"{self.log_text()}")
+            time.sleep(0.01)
+        self.proc.kill()
+        raise RuntimeError(f"stator did not log its port in {START_TIMEOUT}s:\n{self.log_text()}")
+
+    def _wait_for_health(self, deadline):
+        while True:
+            try:
+                status, _, _ = raw_request(self.port, method="GET", target=None, body=b"")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                raise RuntimeError(f"stator did not answer GET / in {START_TIMEOUT}s")
+            time.sleep(0.01)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Sends `sig` and returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=STOP_TIMEOUT)
+
+    def client(self, region="us-east-1"):
+        return make_client(self.endpoint, region)
+
+
+def make_client(endpoint, region="us-east-1"):
+    return boto3.client(
+        "dynamodb", endpoint_url=endpoint, region_name=region,
+        aws_access_key_id="AKID", aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+
+def raw_request(port, target="ListTables", body=b"{}", headers=None, method="POST", path="/",
+                conn=None, parse=True):
+    """Sends one request and returns (status, headers with lower-case names, body).
+
+    `target` without a dot gets the DynamoDB_20120810. prefix; None sends no
+    X-Amz-Target. `body` may be bytes, str, or a dict/list (sent as JSON).
+    In `headers`, a None value removes one of the default headers. The body
+    comes back parsed as JSON when it is JSON (and `parse`), else as bytes.
+    `conn` reuses an open http.client.HTTPConnection.
+    """
+    all_headers = {"Content-Type": JSON_10, "Authorization": AUTH_HEADER,
+                   "X-Amz-Date": "20260101T000000Z"}
+    if target is not None:
+        all_headers["X-Amz-Target"] = target if "." in target else f"DynamoDB_20120810.{target}"
+    for name, value in (headers or {}).items():
+        if value is None:
+            all_headers.pop(name, None)
+        else:
+            all_headers[name] = value
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+    elif isinstance(body, str):
+        body = body.encode()
+    own_conn = conn is None
+    if own_conn:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=all_headers)
+        response = conn.getresponse()
+        data = response.read()
+        response_headers = {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        if own_conn:
+            conn.close()
+    if not parse:
+        return response.status, response_headers, data
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        parsed = data
+    return response.status, response_headers, parsed
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    srv = Server(["--in-memory", "--port", "0"], tmp_path_factory.mktemp("stator") / "stator.log")
+    yield srv
+    assert srv.stop(signal.SIGTERM) == 0, srv.log_text()[-4000:]
+
+
+@pytest.fixture(scope="session")
+def ddb(server):
+    """A boto3 DynamoDB client for the session server (us-east-1, dummy keys)."""
+    return server.client()
+
+
+@pytest.fixture(scope="session")
+def raw(server):
+    """raw(target, body, headers=None, method="POST", path="/", conn=None, parse=True)
+    -> (status, headers, body); see raw_request."""
+    def send(target="ListTables", body=b"{}", headers=None, method="POST", path="/", conn=None,
+             parse=True):
+        return raw_request(server.port, target, body, headers, method, path, conn, parse)
+    return send
+
+
+@pytest.fixture(scope="session")
+def call(raw):
+    """call(operation, request_dict) -> (status, parsed body): the usual JSON request."""
+    def send(operation, request):
+        status, _, body = raw(operation, request)
+        return status, body
+    return send
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """start_server(data_dir=None, *extra_args) starts another stator.
+
+    With a data_dir it is persistent, otherwise in memory. Whatever is still
+    running at the end of the test is killed.
+    """
+    started = []
+
+    def start(data_dir=None, *extra_args):
+        storage = ["--data-dir", str(data_dir)] if data_dir else ["--in-memory"]
+        log = tmp_path / f"stator-{len(started)}.log"
+        srv = Server([*storage, "--port", "0", *extra_args], log)
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        if srv.proc.poll() is None:
+            srv.proc.kill()
+            srv.proc.wait()
+
+
+def _unique_name(request):
+    base = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)[:60]
+    return f"it_{base}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def table_name(request):
+    """A table name no other test uses."""
+    return _unique_name(request)
+
+
+@pytest.fixture
+def unique_name(request):
+    """unique_name() -> a fresh table name on every call."""
+    return lambda: _unique_name(request)
+
+
+def wait_for_table(client, name, status="ACTIVE"):
+    """Polls DescribeTable until the table (and its GSIs) reach `status`."""
+    deadline = time.monotonic() + TABLE_TIMEOUT
+    while True:
+        table = client.describe_table(TableName=name)["Table"]
+        gsis = table.get("GlobalSecondaryIndexes", [])
+        if table["TableStatus"] == status and all(g["IndexStatus"] == status for g in gsis):
+            return table
+        assert time.monotonic() < deadline, f"{name} still {table['TableStatus']}"
+        time.sleep(0.02)
+
+
+def wait_for_table_gone(client, name):
+    deadline = time.monotonic() + TABLE_TIMEOUT
+    while True:
+        try:
+            client.describe_table(TableName=name)
+        except client.exceptions.ResourceNotFoundException:
+            return
+        assert time.monotonic() < deadline, f"{name} was not deleted"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def wait_active():
+    return wait_for_table
+
+
+@pytest.fixture(scope="session")
+def wait_gone():
+    return wait_for_table_gone
+
+
+def table_request(name, hash_key=("pk", "S"), range_key=None, **extra):
+    """A CreateTable request (PAY_PER_REQUEST unless `extra` says otherwise)."""
+    keys = [(hash_key, "HASH")] + ([(range_key, "RANGE")] if range_key else [])
+    request = {
+        "TableName": name,
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for (n, t), _ in keys],
+        "KeySchema": [{"AttributeName": n, "KeyType": kt} for (n, _), kt in keys],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    request.update(extra)
+    return request
+
+
+@pytest.fixture(scope="session")
+def make_table(call, ddb):
+    """make_table(name, hash_key=("pk","S"), range_key=None, **extra): creates it, waits ACTIVE."""
+    def create(name, hash_key=("pk", "S"), range_key=None, **extra):
+        status, body = call("CreateTable", table_request(name, hash_key, range_key, **extra))
+        assert status == 200, body
+        wait_for_table(ddb, name)
+        return name
+    return create
