@@ -23,7 +23,92 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   return parts;
 }
 
+std::string PercentDecode(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      int v = 0;
+      auto hex = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        v = hi * 16 + lo;
+        out.push_back(static_cast<char>(v));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+Result<AuthorizationHeader> ParseQuerySignature(std::string_view query) {
+  AuthorizationHeader out;
+  std::string credential, date;
+  for (std::string_view pair : Split(query, '&')) {
+    size_t eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    if (key == "X-Amz-Algorithm") out.algorithm = value;
+    if (key == "X-Amz-Credential") credential = value;
+    if (key == "X-Amz-Signature") out.signature = value;
+    if (key == "X-Amz-SignedHeaders") out.signed_headers = value;
+    if (key == "X-Amz-Date") date = value;
+  }
+  std::string missing;
+  const std::pair<const char*, const std::string*> required[] = {
+      {"X-Amz-Algorithm", &out.algorithm},
+      {"X-Amz-Credential", &credential},
+      {"X-Amz-Signature", &out.signature},
+      {"X-Amz-SignedHeaders", &out.signed_headers},
+      {"X-Amz-Date", &date}};
+  for (const auto& [name, value] : required) {
+    if (value->empty()) {
+      missing += std::string("AWS query-string parameters must include '") + name + "'. ";
+    }
+  }
+  if (!missing.empty()) {
+    return Status(Code::kIncompleteSignature, missing + "Re-examine the query-string parameters.");
+  }
+  std::vector<std::string_view> scope = Split(credential, '/');
+  if (scope.size() != 5) {
+    return Status(Code::kIncompleteSignature,
+                  "Credential must have exactly 5 slash-delimited elements, e.g. "
+                  "keyid/date/region/service/term, got '" + credential + "'");
+  }
+  out.access_key_id = std::string(scope[0]);
+  out.date = std::string(scope[1]);
+  out.region = std::string(scope[2]);
+  out.service = std::string(scope[3]);
+  return out;
+}
+
+bool HasQueryParam(std::string_view query, std::string_view name) {
+  for (std::string_view pair : Split(query, '&')) {
+    if (pair.substr(0, pair.find('=')) == name) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Result<AuthorizationHeader> ParseRequestSignature(std::string_view header, std::string_view query,
+                                                  bool has_date) {
+  if (HasQueryParam(query, "X-Amz-Algorithm")) {
+    if (!header.empty()) {
+      return Status(Code::kInvalidSignature,
+                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' "
+                    "as HTTP header.");
+    }
+    return ParseQuerySignature(query);
+  }
+  return ParseAuthorizationHeader(header, has_date);
+}
 
 Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view header, bool has_date) {
   std::string_view trimmed = Trim(header);

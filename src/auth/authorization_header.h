@@ -27,4 +27,11 @@ struct AuthorizationHeader {
 // `has_date`: the request carries an X-Amz-Date or Date header.
 Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view header, bool has_date);
 
+// The signature of a request, from its Authorization header or, for a
+// presigned request, from its query string (X-Amz-Algorithm, X-Amz-Credential,
+// X-Amz-Signature, X-Amz-SignedHeaders, X-Amz-Date), with DynamoDB's errors
+// when both or neither are usable. `query` is the part after '?'.
+Result<AuthorizationHeader> ParseRequestSignature(std::string_view header, std::string_view query,
+                                                  bool has_date);
+
 }  // namespace stator::auth

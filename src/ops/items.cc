@@ -27,10 +27,8 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
       }));
 
   WriteItemResponse resp;
-  size_t size = model::ItemSize(req.item);
-  if (old_item) size = std::max(size, model::ItemSize(*old_item));
   resp.consumed_capacity =
-      MakeConsumed(req.return_consumed_capacity, table->name, WriteUnits(size), false);
+      MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, req.item);
   if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
   return resp;
 }
@@ -49,9 +47,8 @@ Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItem
       }));
 
   WriteItemResponse resp;
-  size_t size = old_item ? model::ItemSize(*old_item) : 0;
   resp.consumed_capacity =
-      MakeConsumed(req.return_consumed_capacity, table->name, WriteUnits(size), false);
+      MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, std::nullopt);
   if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
   return resp;
 }
@@ -63,8 +60,8 @@ Result<GetItemResponse> GetItem(const RequestContext& ctx, const GetItemRequest&
 
   GetItemResponse resp;
   size_t size = item ? model::ItemSize(*item) : 0;
-  resp.consumed_capacity = MakeConsumed(req.return_consumed_capacity, table->name,
-                                        ReadUnits(size, req.consistent_read), true);
+  resp.consumed_capacity = MakeReadConsumed(req.return_consumed_capacity, table->name,
+                                            ReadUnits(size, req.consistent_read));
   if (item) resp.item = ApplyProjection(req.projection, *item);
   return resp;
 }

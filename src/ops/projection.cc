@@ -80,6 +80,16 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
   if (p.names && p.names->empty()) {
     return Status::Validation("ExpressionAttributeNames must not be empty");
   }
+  if (p.names) {
+    for (const auto& [k, v] : *p.names) {
+      bool valid = k.size() > 1 && k[0] == '#';
+      for (size_t i = 1; i < k.size() && valid; ++i) valid = IsNameChar(k[i]);
+      if (!valid) {
+        return Status::Validation(
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
+      }
+    }
+  }
   const std::string& expr = *p.projection_expression;
   bool blank = true;
   for (char c : expr) blank = blank && IsSpace(c);

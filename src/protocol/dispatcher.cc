@@ -138,6 +138,28 @@ WireResponse Dispatcher::TooLarge() const {
 }
 
 WireResponse Dispatcher::Handle(const WireRequest& request) const {
+  WireResponse resp = Answer(request);
+  // DynamoDB lets browsers read every answer, errors included.
+  if (!request.origin.empty()) resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  return resp;
+}
+
+WireResponse Dispatcher::Answer(const WireRequest& request) const {
+  if (request.method == "OPTIONS" && !request.origin.empty()) {
+    // A CORS preflight: allow what the browser asks for.
+    WireResponse resp;
+    resp.headers.emplace_back("Access-Control-Max-Age", "172800");
+    if (!request.cors_request_method.empty()) {
+      resp.headers.emplace_back("Access-Control-Allow-Methods",
+                                std::string(request.cors_request_method));
+    }
+    if (!request.cors_request_headers.empty()) {
+      resp.headers.emplace_back("Access-Control-Allow-Headers",
+                                std::string(request.cors_request_headers));
+    }
+    Finish(resp, "");
+    return resp;
+  }
   if (request.method == "GET") {
     WireResponse resp;
     resp.body = "healthy: dynamodb." + env_.default_region + ".amazonaws.com ";
@@ -167,7 +189,7 @@ WireResponse Dispatcher::Handle(const WireRequest& request) const {
     return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
   }
 
-  auto auth = auth::ParseAuthorizationHeader(request.authorization, request.has_date);
+  auto auth = auth::ParseRequestSignature(request.authorization, request.query, request.has_date);
   if (!auth.ok()) return ErrorWire(auth.status(), response_type);
 
   if (empty_body || !body.is_object()) {

@@ -20,10 +20,14 @@ namespace stator::protocol {
 
 struct WireRequest {
   std::string_view method;        // "POST", "GET", ...
+  std::string_view query;         // the request target after '?', "" if none
   std::string_view target;        // X-Amz-Target
   std::string_view content_type;  // Content-Type
   std::string_view authorization; // Authorization
   bool has_date = false;          // X-Amz-Date or Date present
+  std::string_view origin;        // Origin (browser clients)
+  std::string_view cors_request_method;   // Access-Control-Request-Method
+  std::string_view cors_request_headers;  // Access-Control-Request-Headers
   std::string_view body;
 };
 
@@ -42,6 +46,8 @@ class Dispatcher {
   WireResponse TooLarge() const;
 
  private:
+  WireResponse Answer(const WireRequest& request) const;
+
   ops::OpsEnv env_;
 };
 

@@ -197,8 +197,16 @@ Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
 }
 
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c) {
-  Json out = {{"TableName", c.table_name}, {"CapacityUnits", c.capacity_units}};
-  if (c.with_table_detail) out["Table"] = {{"CapacityUnits", c.capacity_units}};
+  Json out = {{"TableName", c.table_name}, {"CapacityUnits", c.Total()}};
+  if (!c.with_detail) return out;
+  out["Table"] = {{"CapacityUnits", c.table_units}};
+  auto indexes = [](const std::map<std::string, double>& units) {
+    Json m = Json::object();
+    for (const auto& [name, u] : units) m[name] = {{"CapacityUnits", u}};
+    return m;
+  };
+  if (!c.local_indexes.empty()) out["LocalSecondaryIndexes"] = indexes(c.local_indexes);
+  if (!c.global_indexes.empty()) out["GlobalSecondaryIndexes"] = indexes(c.global_indexes);
   return out;
 }
 

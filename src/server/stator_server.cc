@@ -21,11 +21,17 @@ namespace {
 protocol::WireRequest ToWire(const http::Request& req) {
   protocol::WireRequest wire;
   wire.method = req.method;
+  if (size_t q = req.target.find('?'); q != std::string::npos) {
+    wire.query = std::string_view(req.target).substr(q + 1);
+  }
   wire.target = req.Header("X-Amz-Target");
   wire.content_type = req.Header("Content-Type");
   wire.authorization = req.Header("Authorization");
   wire.has_date = !req.Header("X-Amz-Date").empty() || !req.Header("Date").empty();
   wire.body = req.body;
+  wire.origin = req.Header("Origin");
+  wire.cors_request_method = req.Header("Access-Control-Request-Method");
+  wire.cors_request_headers = req.Header("Access-Control-Request-Headers");
   return wire;
 }
 

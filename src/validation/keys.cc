@@ -60,12 +60,49 @@ Status CheckKeyElement(const model::KeyElement& element, const model::Item& key)
   return KeyValueNotEmpty(element, it->second);
 }
 
+// An item need not carry an index's key attributes (it is then absent from
+// the index), but those it carries must have the index key's type.
+Status CheckIndexElement(const model::IndexDef& index, const model::KeyElement& element,
+                         const model::Item& item) {
+  auto it = item.find(element.name);
+  if (it == item.end()) return Status::OK();
+  const auto& v = it->second;
+  if (v.type() != element.type) {
+    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " +
+                              element.name + " Expected: " +
+                              std::string(model::TypeName(element.type)) + " Actual: " +
+                              std::string(model::TypeName(v.type())) + " IndexName: " +
+                              index.name);
+  }
+  bool empty = (v.type() == Type::kS && v.s().empty()) || (v.type() == Type::kB && v.b().empty());
+  if (empty) {
+    return Status::Validation(
+        std::string("One or more parameter values are not valid. A value specified for a "
+                    "secondary index key is not supported. The AttributeValue for a key "
+                    "attribute cannot contain an empty ") +
+        (v.type() == Type::kS ? "string" : "binary") + " value. IndexName: " + index.name +
+        ", IndexKey: " + element.name);
+  }
+  return Status::OK();
+}
+
+Status CheckIndexKeys(const model::TableDef& table, const model::Item& item) {
+  for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
+    for (const auto& index : *indexes) {
+      STATOR_RETURN_IF_ERROR(CheckIndexElement(index, index.key.hash, item));
+      if (index.key.range) STATOR_RETURN_IF_ERROR(CheckIndexElement(index, *index.key.range, item));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ValidateItemKey(const model::TableDef& table, const model::Item& item) {
   STATOR_RETURN_IF_ERROR(CheckItemElement(table.key.hash, item));
   if (table.key.range) STATOR_RETURN_IF_ERROR(CheckItemElement(*table.key.range, item));
-  return KeySizes(table, item);
+  STATOR_RETURN_IF_ERROR(KeySizes(table, item));
+  return CheckIndexKeys(table, item);
 }
 
 Status ValidateKey(const model::TableDef& table, const model::Item& key) {

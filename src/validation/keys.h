@@ -10,7 +10,8 @@
 
 namespace stator::validation {
 
-// The key attributes a whole item (PutItem) must carry.
+// The key attributes a whole item (PutItem) must carry, and the types of the
+// index key attributes it carries.
 Status ValidateItemKey(const model::TableDef& table, const model::Item& item);
 
 // A Key parameter (GetItem, DeleteItem, UpdateItem): exactly the key
