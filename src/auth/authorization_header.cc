@@ -23,6 +23,21 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   return parts;
 }
 
+// "AKID/20260101/us-east-1/dynamodb/aws4_request" into *out.
+Status ParseCredentialScope(const std::string& credential, AuthorizationHeader* out) {
+  std::vector<std::string_view> scope = Split(credential, '/');
+  if (scope.size() != 5) {
+    return Status(Code::kIncompleteSignature,
+                  "Credential must have exactly 5 slash-delimited elements, e.g. "
+                  "keyid/date/region/service/term, got '" + credential + "'");
+  }
+  out->access_key_id = std::string(scope[0]);
+  out->date = std::string(scope[1]);
+  out->region = std::string(scope[2]);
+  out->service = std::string(scope[3]);
+  return Status::OK();
+}
+
 std::string PercentDecode(std::string_view in) {
   std::string out;
   for (size_t i = 0; i < in.size(); ++i) {
@@ -75,16 +90,7 @@ Result<AuthorizationHeader> ParseQuerySignature(std::string_view query) {
   if (!missing.empty()) {
     return Status(Code::kIncompleteSignature, missing + "Re-examine the query-string parameters.");
   }
-  std::vector<std::string_view> scope = Split(credential, '/');
-  if (scope.size() != 5) {
-    return Status(Code::kIncompleteSignature,
-                  "Credential must have exactly 5 slash-delimited elements, e.g. "
-                  "keyid/date/region/service/term, got '" + credential + "'");
-  }
-  out.access_key_id = std::string(scope[0]);
-  out.date = std::string(scope[1]);
-  out.region = std::string(scope[2]);
-  out.service = std::string(scope[3]);
+  STATOR_RETURN_IF_ERROR(ParseCredentialScope(credential, &out));
   return out;
 }
 
@@ -152,16 +158,7 @@ Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view header, bo
     return Status(Code::kIncompleteSignature, "Unsupported AWS 'algorithm': '" + out.algorithm +
                                                   "' (only AWS4-HMAC-SHA256 for now). ");
   }
-  std::vector<std::string_view> scope = Split(credential, '/');
-  if (scope.size() != 5) {
-    return Status(Code::kIncompleteSignature,
-                  "Credential must have exactly 5 slash-delimited elements, e.g. "
-                  "keyid/date/region/service/term, got '" + credential + "'");
-  }
-  out.access_key_id = std::string(scope[0]);
-  out.date = std::string(scope[1]);
-  out.region = std::string(scope[2]);
-  out.service = std::string(scope[3]);
+  STATOR_RETURN_IF_ERROR(ParseCredentialScope(credential, &out));
   return out;
 }
 

@@ -100,50 +100,40 @@ Status CheckConditionParams(const WriteCommon& w) {
   return Status::OK();
 }
 
-}  // namespace
-
-Result<ops::PutItemRequest> DecodePutItem(const Json& body) {
+// PutItem and DeleteItem share every member but the item map: `member` is
+// "Item" or "Key", stored into `field` of the request.
+template <typename Request>
+Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
+                                  const std::string& member_path, model::Item Request::*field) {
   ShapeReader r;
   WriteCommon w = ReadWriteCommon(r, body);
-  const Json* item = ItemMember(r, body, "Item");
+  const Json* map = ItemMember(r, body, member);
   if (!r.ok()) return r.status();
 
   Constraints c;
   CheckWriteCommon(c, w);
-  if (item == nullptr) c.NotNull("item");
+  if (map == nullptr) c.NotNull(member_path);
   CheckWriteCommonTail(c, w);
   STATOR_RETURN_IF_ERROR(c.status());
 
-  ops::PutItemRequest req;
+  Request req;
   req.table_name = *w.table_name;
   req.return_values = ToReturnValues(w.return_values);
   req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
   STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
   STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
-  STATOR_ASSIGN_OR_RETURN(req.item, DecodeItem(*item));
+  STATOR_ASSIGN_OR_RETURN(req.*field, DecodeItem(*map));
   return req;
 }
 
+}  // namespace
+
+Result<ops::PutItemRequest> DecodePutItem(const Json& body) {
+  return DecodeSingleWrite(body, "Item", "item", &ops::PutItemRequest::item);
+}
+
 Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body) {
-  ShapeReader r;
-  WriteCommon w = ReadWriteCommon(r, body);
-  const Json* key = ItemMember(r, body, "Key");
-  if (!r.ok()) return r.status();
-
-  Constraints c;
-  CheckWriteCommon(c, w);
-  if (key == nullptr) c.NotNull("key");
-  CheckWriteCommonTail(c, w);
-  STATOR_RETURN_IF_ERROR(c.status());
-
-  ops::DeleteItemRequest req;
-  req.table_name = *w.table_name;
-  req.return_values = ToReturnValues(w.return_values);
-  req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
-  STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
-  STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
-  STATOR_ASSIGN_OR_RETURN(req.key, DecodeItem(*key));
-  return req;
+  return DecodeSingleWrite(body, "Key", "key", &ops::DeleteItemRequest::key);
 }
 
 Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
