@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <random>
+
 #include "common/crc32.h"
 
 namespace stator::protocol {
@@ -391,6 +394,70 @@ TEST_F(DispatcherTest, ListTablesPaginates) {
   EXPECT_EQ(Call("ListTables", {{"ExclusiveStartTableName", "t02"}}),
             json({{"TableNames", {"t03"}}}));
   EXPECT_EQ(Call("ListTables", {{"Limit", 3}}), json({{"TableNames", {"t01", "t02", "t03"}}}));
+}
+
+}  // namespace
+}  // namespace stator::protocol
+
+namespace stator::protocol {
+namespace {
+
+// Random corruptions of valid requests must always get an answer, never a
+// crash (run under the sanitizers by scripts/test.sh).
+TEST_F(DispatcherTest, MutatedRequestsAlwaysGetAnAnswer) {
+  CreateHashRange("fuzz");
+  const std::vector<std::pair<std::string, std::string>> seeds = {
+      {"PutItem", R"({"TableName":"fuzz","Item":{"pk":{"S":"a"},"sk":{"N":"1"},)"
+                  R"("m":{"M":{"l":{"L":[{"BS":["AQI="]},{"NS":["1","2"]}]}}}}})"},
+      {"GetItem", R"({"TableName":"fuzz","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},)"
+                  R"("ProjectionExpression":"#a, m","ExpressionAttributeNames":{"#a":"pk"}})"},
+      {"CreateTable", R"({"TableName":"fz2","AttributeDefinitions":[{"AttributeName":"a",)"
+                      R"("AttributeType":"S"}],"KeySchema":[{"AttributeName":"a","KeyType":)"
+                      R"("HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[]})"},
+      {"UpdateTable", R"({"TableName":"fuzz","BillingMode":"PROVISIONED",)"
+                      R"("ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})"},
+      {"DeleteItem", R"({"TableName":"fuzz","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},)"
+                     R"("ReturnValues":"ALL_OLD"})"},
+  };
+  const std::string alphabet = "{}[]\":,0123456789.eE-+ \\abcSNBLM#";
+  std::mt19937 gen(12345);
+  for (int i = 0; i < 4000; ++i) {
+    const auto& [op, seed] = seeds[i % seeds.size()];
+    std::string body = seed;
+    if (i % 2 == 0) {
+      // Structural: replace a random node of the document by a value of another shape.
+      json doc = json::parse(seed);
+      std::vector<json*> nodes;
+      std::function<void(json&)> collect = [&](json& n) {
+        nodes.push_back(&n);
+        if (n.is_structured()) {
+          for (auto& child : n) collect(child);
+        }
+      };
+      collect(doc);
+      static const json kReplacements[] = {5,    "x",       true,        json::array(),
+                                           json::object(), nullptr, 1.5, {{"S", ""}},
+                                           {{"N", "1e400"}}, {{"L", {{{"M", json::object()}}}}}};
+      *nodes[gen() % nodes.size()] = kReplacements[gen() % std::size(kReplacements)];
+      body = doc.dump();
+      WireResponse resp = Raw(op, body);
+      ASSERT_TRUE(resp.status == 200 || resp.status == 400) << op << " " << body << " -> "
+                                                            << resp.status << " " << resp.body;
+      continue;
+    }
+    int edits = 1 + static_cast<int>(gen() % 4);
+    for (int e = 0; e < edits && !body.empty(); ++e) {
+      size_t pos = gen() % body.size();
+      switch (gen() % 3) {
+        case 0: body[pos] = alphabet[gen() % alphabet.size()]; break;
+        case 1: body.erase(pos, 1 + gen() % 8); break;
+        default: body.insert(pos, 1, alphabet[gen() % alphabet.size()]); break;
+      }
+    }
+    WireResponse resp = Raw(op, body);
+    ASSERT_TRUE(resp.status == 200 || resp.status == 400) << op << " " << body << " -> "
+                                                          << resp.status << " " << resp.body;
+  }
 }
 
 }  // namespace
