@@ -50,6 +50,13 @@ enum class Code : unsigned char {
   kNotFound,                   // internal "no such record"; never sent as is
 };
 
+// Extra, typed facts an error carries to the wire (e.g. the item returned by
+// a failed condition). The protocol layer knows the concrete types.
+class ErrorDetail {
+ public:
+  virtual ~ErrorDetail() = default;
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK; costs nothing
@@ -75,9 +82,16 @@ class [[nodiscard]] Status {
   // Marks a deliberately ignored status; greppable.
   void IgnoreError() const {}
 
+  Status WithDetail(std::shared_ptr<const ErrorDetail> detail) && {
+    detail_ = std::move(detail);
+    return std::move(*this);
+  }
+  const ErrorDetail* detail() const { return detail_.get(); }
+
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  std::shared_ptr<const ErrorDetail> detail_;
 };
 
 // Either a value or an error Status (never an OK status).

@@ -15,6 +15,7 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
   STATOR_RETURN_IF_ERROR(ReturnValuesAllOldOrNone(req.return_values));
   // DynamoDB checks the size before it looks the table up.
   STATOR_RETURN_IF_ERROR(validation::ValidateItemSize(req.item));
+  STATOR_ASSIGN_OR_RETURN(WriteCondition condition, ResolveWriteCondition(req.condition));
   STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
   STATOR_RETURN_IF_ERROR(validation::ValidateItemKey(*table, req.item));
 
@@ -22,6 +23,7 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
   model::Item key = validation::ExtractKey(*table, req.item);
   STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
       *table, key, [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
+        STATOR_RETURN_IF_ERROR(CheckWriteCondition(condition, current));
         old_item = current;
         return storage::WriteDecision::Put(req.item);
       }));
@@ -35,6 +37,7 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
 
 Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItemRequest& req) {
   STATOR_RETURN_IF_ERROR(ReturnValuesAllOldOrNone(req.return_values));
+  STATOR_ASSIGN_OR_RETURN(WriteCondition condition, ResolveWriteCondition(req.condition));
   STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
   STATOR_RETURN_IF_ERROR(validation::ValidateKey(*table, req.key));
 
@@ -42,6 +45,7 @@ Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItem
   STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
       *table, req.key,
       [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
+        STATOR_RETURN_IF_ERROR(CheckWriteCondition(condition, current));
         old_item = current;
         return storage::WriteDecision::Delete();
       }));

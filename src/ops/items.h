@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "model/attribute_value.h"
 #include "ops/capacity.h"
+#include "ops/conditions.h"
 #include "ops/context.h"
 #include "ops/projection.h"
 
@@ -24,6 +25,7 @@ enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
 struct PutItemRequest {
   std::string table_name;
   model::Item item;
+  WriteConditionParams condition;
   ReturnValues return_values = ReturnValues::kNone;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
 };
@@ -31,6 +33,7 @@ struct PutItemRequest {
 struct DeleteItemRequest {
   std::string table_name;
   model::Item key;
+  WriteConditionParams condition;
   ReturnValues return_values = ReturnValues::kNone;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
 };

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ops/conditions.h"
+#include "protocol/attribute_value_json.h"
+
 namespace stator::protocol {
 namespace {
 
@@ -69,6 +72,9 @@ ErrorResponse RenderError(const Status& status) {
   }
   if (!status.message().empty()) {
     body[status.code() == Code::kSerialization ? "Message" : "message"] = status.message();
+  }
+  if (const auto* failed = dynamic_cast<const ops::ConditionFailedDetail*>(status.detail())) {
+    if (failed->item) body["Item"] = EncodeItem(*failed->item);
   }
   out.body = body.dump();
   return out;

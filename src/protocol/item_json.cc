@@ -75,8 +75,18 @@ void CheckWriteCommonTail(Constraints& c, const WriteCommon& w) {
   }
 }
 
-// Conditions (ConditionExpression, Expected) come with the expression
-// language; until then they are refused rather than silently ignored.
+bool ValidPlaceholder(const std::string& key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (size_t i = 1; i < key.size(); ++i) {
+    char c = key[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The parameter checks DynamoDB makes before it looks at attribute values.
 Status CheckConditionParams(const WriteCommon& w) {
   if (w.expected != nullptr && w.condition_expression) {
     return Status::Validation(
@@ -92,12 +102,54 @@ Status CheckConditionParams(const WriteCommon& w) {
         "ExpressionAttributeValues can only be specified when using expressions: "
         "ConditionExpression is null");
   }
-  if (w.condition_expression || w.expected != nullptr || w.conditional_operator) {
+  if (w.expected != nullptr || w.conditional_operator) {
+    // The legacy conditions come with their own work; refused, never ignored.
     return Status::Validation(
-        "Conditional writes (ConditionExpression, Expected) are not supported by this version of "
-        "Stator");
+        "The legacy Expected and ConditionalOperator parameters are not supported by this "
+        "version of Stator; use ConditionExpression");
+  }
+  if (w.names != nullptr) {
+    if (w.names->empty()) return Status::Validation("ExpressionAttributeNames must not be empty");
+    for (const auto& [k, v] : w.names->items()) {
+      if (!ValidPlaceholder(k, '#')) {
+        return Status::Validation(
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
+      }
+    }
+  }
+  if (w.values != nullptr) {
+    if (w.values->empty()) return Status::Validation("ExpressionAttributeValues must not be empty");
+    for (const auto& [k, v] : w.values->items()) {
+      if (!ValidPlaceholder(k, ':')) {
+        return Status::Validation(
+            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + k + "\"");
+      }
+    }
   }
   return Status::OK();
+}
+
+// After the item's own values: the condition's names and values.
+Result<ops::WriteConditionParams> DecodeConditionParams(const WriteCommon& w) {
+  ops::WriteConditionParams params;
+  params.condition_expression = w.condition_expression;
+  params.return_old_on_failure = w.return_values_on_condition_check_failure == "ALL_OLD";
+  if (w.names != nullptr) {
+    params.names.emplace();
+    for (const auto& [k, v] : w.names->items()) (*params.names)[k] = v.get<std::string>();
+  }
+  if (w.values != nullptr) {
+    params.values.emplace();
+    for (const auto& [k, v] : w.values->items()) {
+      auto value = DecodeValue(v);
+      if (!value.ok()) {
+        return Status::Validation("ExpressionAttributeValues contains invalid value: " +
+                                  value.status().message() + " for key " + k);
+      }
+      params.values->emplace(k, std::move(value).value());
+    }
+  }
+  return params;
 }
 
 // PutItem and DeleteItem share every member but the item map: `member` is
@@ -123,6 +175,7 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
   STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
   STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
   STATOR_ASSIGN_OR_RETURN(req.*field, DecodeItem(*map));
+  STATOR_ASSIGN_OR_RETURN(req.condition, DecodeConditionParams(w));
   return req;
 }
 

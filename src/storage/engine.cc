@@ -29,7 +29,6 @@ Status FromRocks(const rocksdb::Status& s) {
   return Status::IOError(s.ToString());
 }
 
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 constexpr size_t kLockStripes = 1024;
 constexpr std::string_view kFormatKeyName = "format";
