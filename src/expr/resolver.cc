@@ -4,6 +4,16 @@
 #include <utility>
 
 namespace stator::expr {
+
+bool IsValidPlaceholder(std::string_view key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (char c : key.substr(1)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
 namespace {
 
 Status Invalid(ExpressionKind kind, const std::string& msg) {

@@ -34,6 +34,10 @@
 namespace stator::expr {
 
 using NameMap = std::map<std::string, std::string>;
+
+// Whether `key` is a well-formed ExpressionAttributeNames key (sigil '#') or
+// ExpressionAttributeValues key (sigil ':'): the sigil, then [0-9a-zA-Z_]+.
+bool IsValidPlaceholder(std::string_view key, char sigil);
 using ValueMap = std::map<std::string, model::AttributeValue>;
 
 struct ResolvedCondition {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "expr/resolver.h"
+
 namespace stator::ops {
 namespace {
 
@@ -82,9 +84,7 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
   }
   if (p.names) {
     for (const auto& [k, v] : *p.names) {
-      bool valid = k.size() > 1 && k[0] == '#';
-      for (size_t i = 1; i < k.size() && valid; ++i) valid = IsNameChar(k[i]);
-      if (!valid) {
+      if (!expr::IsValidPlaceholder(k, '#')) {
         return Status::Validation(
             "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
       }

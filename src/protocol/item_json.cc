@@ -1,5 +1,6 @@
 #include "protocol/item_json.h"
 
+#include "expr/resolver.h"
 #include "protocol/attribute_value_json.h"
 
 namespace stator::protocol {
@@ -75,15 +76,16 @@ void CheckWriteCommonTail(Constraints& c, const WriteCommon& w) {
   }
 }
 
-bool ValidPlaceholder(const std::string& key, char sigil) {
-  if (key.size() < 2 || key[0] != sigil) return false;
-  for (size_t i = 1; i < key.size(); ++i) {
-    char c = key[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_';
-    if (!ok) return false;
+// An ExpressionAttributeNames/Values map must be non-empty with well-formed keys.
+Status CheckPlaceholderMap(const Json& map, char sigil, const std::string& parameter) {
+  if (map.empty()) return Status::Validation(parameter + " must not be empty");
+  for (const auto& [k, v] : map.items()) {
+    if (!expr::IsValidPlaceholder(k, sigil)) {
+      return Status::Validation(parameter + " contains invalid key: Syntax error; key: \"" + k +
+                                "\"");
+    }
   }
-  return true;
+  return Status::OK();
 }
 
 // The parameter checks DynamoDB makes before it looks at attribute values.
@@ -109,22 +111,10 @@ Status CheckConditionParams(const WriteCommon& w) {
         "version of Stator; use ConditionExpression");
   }
   if (w.names != nullptr) {
-    if (w.names->empty()) return Status::Validation("ExpressionAttributeNames must not be empty");
-    for (const auto& [k, v] : w.names->items()) {
-      if (!ValidPlaceholder(k, '#')) {
-        return Status::Validation(
-            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
-      }
-    }
+    STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.names, '#', "ExpressionAttributeNames"));
   }
   if (w.values != nullptr) {
-    if (w.values->empty()) return Status::Validation("ExpressionAttributeValues must not be empty");
-    for (const auto& [k, v] : w.values->items()) {
-      if (!ValidPlaceholder(k, ':')) {
-        return Status::Validation(
-            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + k + "\"");
-      }
-    }
+    STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.values, ':', "ExpressionAttributeValues"));
   }
   return Status::OK();
 }
