@@ -158,7 +158,23 @@ Result<AttributeValue> DecodeAt(const Json& v, int depth) {
 
 }  // namespace
 
-void CheckValueShape(ShapeReader& r, const Json& v) {
+namespace {
+
+// Shapes below this depth are not checked: phase 3 rejects values nested past
+// DynamoDB's 32 levels anyway, and untrusted input must not drive unbounded
+// recursion.
+constexpr int kMaxShapeDepth = 40;
+
+void CheckValueShapeAt(ShapeReader& r, const Json& v, int depth);
+
+}  // namespace
+
+void CheckValueShape(ShapeReader& r, const Json& v) { CheckValueShapeAt(r, v, 0); }
+
+namespace {
+
+void CheckValueShapeAt(ShapeReader& r, const Json& v, int depth) {
+  if (depth > kMaxShapeDepth) return;
   if (!r.StructValue(v, "AttributeValue")) return;
   r.String(v, "S");
   r.String(v, "N");
@@ -181,16 +197,18 @@ void CheckValueShape(ShapeReader& r, const Json& v) {
   if (const Json* l = r.List(v, "L")) {
     for (const auto& e : *l) {
       if (!r.ok()) return;
-      CheckValueShape(r, e);
+      CheckValueShapeAt(r, e, depth + 1);
     }
   }
   if (const Json* m = r.Map(v, "M", kAttributeValueMapType)) {
     for (const auto& [name, e] : m->items()) {
       if (!r.ok()) return;
-      CheckValueShape(r, e);
+      CheckValueShapeAt(r, e, depth + 1);
     }
   }
 }
+
+}  // namespace
 
 const Json* ItemMember(ShapeReader& r, const Json& obj, std::string_view key) {
   const Json* m = r.Map(obj, key, kAttributeValueMapType);

@@ -329,6 +329,17 @@ TEST_F(DispatcherTest, NestingLimitIsThirtyTwoLevels) {
   EXPECT_EQ(Error("PutItem", {{"TableName", "deep"}, {"Item", item}}, kValidation),
             "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
             "levels beyond supported limit");
+  // Far deeper input must be refused, not recursed into (it crashed the server once).
+  constexpr int kDeep = 200000;
+  std::string deep;
+  for (int i = 0; i < kDeep; ++i) deep += R"({"L":[)";
+  deep += R"({"S":"x"})";
+  for (int i = 0; i < kDeep; ++i) deep += "]}";
+  std::string body = R"({"TableName":"deep","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"x":)" + deep +
+                     "}}";
+  WireResponse resp = Raw("PutItem", body);
+  EXPECT_EQ(resp.status, 400);
+  EXPECT_NE(resp.body.find("Nesting Levels have exceeded supported limits"), std::string::npos);
 }
 
 TEST_F(DispatcherTest, ProjectionExpression) {
