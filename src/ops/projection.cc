@@ -2,49 +2,31 @@
 
 #include <set>
 
+#include "expr/evaluator.h"
+#include "expr/parser.h"
 #include "expr/resolver.h"
 
 namespace stator::ops {
 namespace {
 
-bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// A projected subtree: a whole value, or the parts of a map or list.
+struct Node {
+  std::optional<model::AttributeValue> whole;
+  bool is_list = false;
+  std::map<std::string, Node> fields;
+  std::map<uint32_t, Node> elements;
+};
 
-Status SyntaxError(std::string_view token, std::string_view near) {
-  return Status::Validation("Invalid ProjectionExpression: Syntax error; token: \"" +
-                            std::string(token) + "\", near: \"" + std::string(near) + "\"");
-}
-
-// Splits "a, #b ,c" into its path tokens; each must be a bare name or a #name.
-Result<std::vector<std::string>> Tokenize(const std::string& expr) {
-  std::vector<std::string> tokens;
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < expr.size() && IsSpace(expr[i])) ++i;
-  };
-  std::string previous;
-  while (true) {
-    skip_space();
-    size_t start = i;
-    if (i < expr.size() && expr[i] == '#') ++i;
-    while (i < expr.size() && IsNameChar(expr[i])) ++i;
-    std::string token = expr.substr(start, i - start);
-    if (token.empty() || token == "#" || (token[0] != '#' && !IsNameStart(token[0]))) {
-      if (i >= expr.size()) return SyntaxError("<EOF>", previous);
-      return SyntaxError(std::string(1, expr[i]), previous + expr[i]);
-    }
-    tokens.push_back(token);
-    skip_space();
-    if (i >= expr.size()) break;
-    if (expr[i] != ',') {
-      // Nested paths (a.b, a[0]) and anything else beyond top-level names.
-      return SyntaxError(std::string(1, expr[i]), token + expr[i]);
-    }
-    previous = ",";
-    ++i;
+model::AttributeValue ToValue(const Node& node) {
+  if (node.whole) return *node.whole;
+  if (node.is_list) {
+    model::List list;
+    for (const auto& [index, child] : node.elements) list.push_back(ToValue(child));
+    return model::AttributeValue::L(std::move(list));
   }
-  return tokens;
+  model::Map map;
+  for (const auto& [name, child] : node.fields) map.emplace(name, ToValue(child));
+  return model::AttributeValue::M(std::move(map));
 }
 
 }  // namespace
@@ -73,9 +55,9 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
         return Status::Validation(
             "One or more parameter values were invalid: Duplicate value in attribute name: " + a);
       }
+      spec.paths.push_back(expr::Path{{expr::PathElement::Name(a)}});
     }
     spec.all = false;
-    spec.attributes = *p.attributes_to_get;
     return spec;
   }
   if (!p.projection_expression) return spec;
@@ -90,60 +72,38 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
       }
     }
   }
-  const std::string& expr = *p.projection_expression;
-  bool blank = true;
-  for (char c : expr) blank = blank && IsSpace(c);
-  if (blank) {
-    return Status::Validation("Invalid ProjectionExpression: The expression can not be empty;");
-  }
-  STATOR_ASSIGN_OR_RETURN(std::vector<std::string> tokens, Tokenize(expr));
-  std::set<std::string> used_names;
-  std::vector<std::string> paths;
-  for (const auto& t : tokens) {
-    std::string name = t;
-    if (t[0] == '#') {
-      auto it = p.names ? p.names->find(t) : decltype(p.names->end()){};
-      if (!p.names || it == p.names->end()) {
-        return Status::Validation(
-            "Invalid ProjectionExpression: An expression attribute name used in the document "
-            "path is not defined; attribute name: " + t);
-      }
-      used_names.insert(t);
-      name = it->second;
-    }
-    for (const auto& earlier : paths) {
-      if (earlier == name) {
-        return Status::Validation(
-            "Invalid ProjectionExpression: Two document paths overlap with each other; must "
-            "remove or rewrite one of these paths; path one: [" + earlier + "], path two: [" +
-            name + "]");
-      }
-    }
-    paths.push_back(name);
-  }
-  if (p.names) {
-    std::string unused;
-    for (const auto& [k, v] : *p.names) {
-      if (used_names.count(k) == 0) unused += (unused.empty() ? "" : ", ") + k;
-    }
-    if (!unused.empty()) {
-      return Status::Validation(
-          "Value provided in ExpressionAttributeNames unused in expressions: keys: {" + unused +
-          "}");
-    }
-  }
+  STATOR_ASSIGN_OR_RETURN(expr::ProjectionExpr parsed,
+                          expr::ParseProjection(*p.projection_expression));
+  expr::NameMap names;
+  if (p.names) names = expr::NameMap(p.names->begin(), p.names->end());
+  expr::Resolver resolver(p.names ? &names : nullptr, nullptr);
+  STATOR_ASSIGN_OR_RETURN(expr::ResolvedProjection resolved, resolver.Resolve(parsed));
+  STATOR_RETURN_IF_ERROR(resolver.CheckAllUsed());
   spec.all = false;
-  spec.attributes = std::move(paths);
+  spec.paths = std::move(resolved.paths);
   return spec;
 }
 
 model::Item ApplyProjection(const ProjectionSpec& spec, const model::Item& item) {
   if (spec.all) return item;
-  model::Item out;
-  for (const auto& name : spec.attributes) {
-    auto it = item.find(name);
-    if (it != item.end()) out.emplace(it->first, it->second);
+  std::map<std::string, Node> top;
+  for (const auto& path : spec.paths) {
+    const model::AttributeValue* value = expr::Lookup(item, path);
+    if (value == nullptr) continue;
+    Node* node = &top[path.elements[0].name];
+    for (size_t i = 1; i < path.elements.size(); ++i) {
+      const auto& e = path.elements[i];
+      if (e.kind == expr::PathElement::Kind::kIndex) {
+        node->is_list = true;
+        node = &node->elements[e.index];
+      } else {
+        node = &node->fields[e.name];
+      }
+    }
+    node->whole = *value;
   }
+  model::Item out;
+  for (const auto& [name, node] : top) out.emplace(name, ToValue(node));
   return out;
 }
 

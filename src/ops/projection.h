@@ -2,9 +2,8 @@
 // ProjectionExpression (with ExpressionAttributeNames) or the legacy
 // AttributesToGet.
 //
-// This covers top-level attribute names; nested document paths arrive with
-// the expression language (the expr module), which will produce the same
-// ProjectionSpec.
+// Paths may be nested ("a.b[2].c"); the result keeps the item's shape, with
+// projected list elements kept in index order, as DynamoDB returns them.
 //
 // Thread-safety: pure functions and values.
 #pragma once
@@ -15,13 +14,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "expr/ast.h"
 #include "model/attribute_value.h"
 
 namespace stator::ops {
 
 struct ProjectionSpec {
   bool all = true;
-  std::vector<std::string> attributes;  // when !all, in request order
+  std::vector<expr::Path> paths;  // when !all, resolved (no placeholders)
 };
 
 struct ExpressionParams {

@@ -732,10 +732,30 @@ def test_projection_expression(call, stored):
     table, key_, item = stored
     assert get(call, table, key_, ProjectionExpression="a, c") == (
         200, {"Item": {"a": item["a"], "c": item["c"]}})
-    assert get(call, table, key_, ProjectionExpression="#x, d, missing",
+    # "missing" is one of DynamoDB's reserved words, so the absent attribute is named otherwise.
+    assert get(call, table, key_, ProjectionExpression="#x, d, absent_attr",
                ExpressionAttributeNames={"#x": "b"}) == (
         200, {"Item": {"b": item["b"], "d": item["d"]}})
     assert get(call, table, key_, ProjectionExpression="pk") == (200, {"Item": {"pk": key_["pk"]}})
+    assert get(call, table, key_, ProjectionExpression="a, missing") == (400, {
+        "__type": VALIDATION, "message": "Invalid ProjectionExpression: Attribute name is a "
+                                         "reserved keyword; reserved keyword: missing"})
+
+
+def test_nested_projection_keeps_the_item_shape(call, tables, key):
+    item = {"pk": {"S": key},
+            "m": {"M": {"x": {"S": "1"}, "y": {"S": "2"},
+                        "l": {"L": [{"S": "a"}, {"S": "b"}, {"S": "c"}, {"M": {"z": {"N": "3"}}}]}}},
+            "odd1": {"S": "o"}}
+    assert put(call, tables["hash"], item) == (200, {})
+    status, body = get(call, tables["hash"], {"pk": {"S": key}},
+                       ProjectionExpression="m.l[3].z, m.x, m.l[1], m.nothere, odd1[0]")
+    assert (status, body) == (200, {"Item": {"m": {"M": {
+        "x": {"S": "1"}, "l": {"L": [{"S": "b"}, {"M": {"z": {"N": "3"}}}]}}}}})
+    status, body = get(call, tables["hash"], {"pk": {"S": key}}, ProjectionExpression="m.x, m")
+    assert status == 400 and body["message"] == (
+        "Invalid ProjectionExpression: Two document paths overlap with each other; must remove "
+        "or rewrite one of these paths; path one: [m, x], path two: [m]")
 
 
 def test_attributes_to_get(call, stored):
