@@ -14,6 +14,18 @@ bool IsValidPlaceholder(std::string_view key, char sigil) {
   }
   return true;
 }
+
+Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
+                            const std::string& parameter) {
+  if (keys.empty()) return Status::Validation(parameter + " must not be empty");
+  for (const auto& k : keys) {
+    if (!IsValidPlaceholder(k, sigil)) {
+      return Status::Validation(parameter + " contains invalid key: Syntax error; key: \"" + k +
+                                "\"");
+    }
+  }
+  return Status::OK();
+}
 namespace {
 
 Status Invalid(ExpressionKind kind, const std::string& msg) {

@@ -38,6 +38,12 @@ using NameMap = std::map<std::string, std::string>;
 // Whether `key` is a well-formed ExpressionAttributeNames key (sigil '#') or
 // ExpressionAttributeValues key (sigil ':'): the sigil, then [0-9a-zA-Z_]+.
 bool IsValidPlaceholder(std::string_view key, char sigil);
+
+// The keys of an ExpressionAttributeNames ('#') or ExpressionAttributeValues
+// (':') map, named `parameter` in messages: the map must not be empty and every
+// key must be well-formed.
+Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
+                            const std::string& parameter);
 using ValueMap = std::map<std::string, model::AttributeValue>;
 
 struct ResolvedCondition {

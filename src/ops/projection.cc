@@ -61,16 +61,10 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
     return spec;
   }
   if (!p.projection_expression) return spec;
-  if (p.names && p.names->empty()) {
-    return Status::Validation("ExpressionAttributeNames must not be empty");
-  }
   if (p.names) {
-    for (const auto& [k, v] : *p.names) {
-      if (!expr::IsValidPlaceholder(k, '#')) {
-        return Status::Validation(
-            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
-      }
-    }
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : *p.names) keys.push_back(k);
+    STATOR_RETURN_IF_ERROR(expr::CheckPlaceholderKeys(keys, '#', "ExpressionAttributeNames"));
   }
   STATOR_ASSIGN_OR_RETURN(expr::ProjectionExpr parsed,
                           expr::ParseProjection(*p.projection_expression));

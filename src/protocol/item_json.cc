@@ -76,16 +76,10 @@ void CheckWriteCommonTail(Constraints& c, const WriteCommon& w) {
   }
 }
 
-// An ExpressionAttributeNames/Values map must be non-empty with well-formed keys.
 Status CheckPlaceholderMap(const Json& map, char sigil, const std::string& parameter) {
-  if (map.empty()) return Status::Validation(parameter + " must not be empty");
-  for (const auto& [k, v] : map.items()) {
-    if (!expr::IsValidPlaceholder(k, sigil)) {
-      return Status::Validation(parameter + " contains invalid key: Syntax error; key: \"" + k +
-                                "\"");
-    }
-  }
-  return Status::OK();
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : map.items()) keys.push_back(k);
+  return expr::CheckPlaceholderKeys(keys, sigil, parameter);
 }
 
 // The parameter checks DynamoDB makes before it looks at attribute values.

@@ -1,7 +1,5 @@
 #include "validation/table_names.h"
 
-#include "validation/limits.h"
-
 namespace stator::validation {
 
 bool MatchesNamePattern(std::string_view name) {
@@ -12,11 +10,6 @@ bool MatchesNamePattern(std::string_view name) {
     if (!allowed) return false;
   }
   return true;
-}
-
-bool IsValidTableName(std::string_view name) {
-  return MatchesNamePattern(name) && name.size() >= kMinTableNameLength &&
-         name.size() <= kMaxTableNameLength;
 }
 
 }  // namespace stator::validation

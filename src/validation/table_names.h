@@ -6,7 +6,7 @@
 namespace stator::validation {
 
 // True if every character is in [a-zA-Z0-9_.-] and there is at least one.
+// (Lengths are checked with the other member constraints.)
 bool MatchesNamePattern(std::string_view name);
-bool IsValidTableName(std::string_view name);
 
 }  // namespace stator::validation
