@@ -9,6 +9,7 @@
 // Thread-safety: values; no shared state.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,12 +42,14 @@ struct PathElement {
   static PathElement Placeholder(std::string p) { return {Kind::kPlaceholder, std::move(p), 0}; }
   static PathElement Index(uint32_t i) { return {Kind::kIndex, {}, i}; }
   bool operator==(const PathElement&) const = default;
+  auto operator<=>(const PathElement&) const = default;
 };
 
 // A document path: "a", "#a.b[2][0].c". Never empty; the first element is never an index.
 struct Path {
   std::vector<PathElement> elements;
   bool operator==(const Path&) const = default;
+  auto operator<=>(const Path&) const = default;
 };
 
 // An ":value" reference; `value` is filled in by the resolver.

@@ -328,9 +328,10 @@ Result<ResolvedUpdate> Resolver::Resolve(const UpdateExpr& expr) {
     if (v == nullptr) continue;
     const std::string_view type = LongTypeName(v->type());
     if (!type.empty() && !(a.kind == UpdateAction::Kind::kAdd && v->type() == model::Type::kN)) {
-      return Invalid(kKind, "Incorrect operand type for operator or function; operator: " +
-                                std::string(a.kind == UpdateAction::Kind::kAdd ? "ADD" : "DELETE") +
-                                ", operand type: " + std::string(type));
+      const std::string op = a.kind == UpdateAction::Kind::kAdd ? "ADD" : "DELETE";
+      return Invalid(kKind, "Incorrect operand type for operator or function; operator: " + op +
+                                ", operand type: " + std::string(type) +
+                                ", typeSet: ALLOWED_FOR_" + op + "_OPERAND");
     }
   }
   for (const UpdateAction& a : out.actions) {

@@ -5,17 +5,24 @@
 
 namespace stator::ops {
 
-Result<WriteCondition> ResolveWriteCondition(const WriteConditionParams& params) {
+Result<WriteCondition> ResolveWriteCondition(const WriteConditionParams& params,
+                                             expr::Resolver& resolver) {
   WriteCondition out;
   out.return_old_on_failure = params.return_old_on_failure;
+  out.condition = params.legacy_condition;
   if (!params.condition_expression) return out;
   STATOR_ASSIGN_OR_RETURN(
       expr::ConditionExpr parsed,
       expr::ParseCondition(*params.condition_expression, expr::ExpressionKind::kCondition));
-  expr::Resolver resolver(params.names ? &*params.names : nullptr,
-                          params.values ? &*params.values : nullptr);
   STATOR_ASSIGN_OR_RETURN(out.condition,
                           resolver.Resolve(parsed, expr::ExpressionKind::kCondition));
+  return out;
+}
+
+Result<WriteCondition> ResolveWriteCondition(const WriteConditionParams& params) {
+  expr::Resolver resolver(params.names ? &*params.names : nullptr,
+                          params.values ? &*params.values : nullptr);
+  STATOR_ASSIGN_OR_RETURN(WriteCondition out, ResolveWriteCondition(params, resolver));
   STATOR_RETURN_IF_ERROR(resolver.CheckAllUsed());
   return out;
 }

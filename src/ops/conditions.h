@@ -21,6 +21,9 @@ struct WriteConditionParams {
   std::optional<expr::NameMap> names;    // ExpressionAttributeNames
   std::optional<expr::ValueMap> values;  // ExpressionAttributeValues
   bool return_old_on_failure = false;    // ReturnValuesOnConditionCheckFailure=ALL_OLD
+  // The legacy Expected/ConditionalOperator, already translated (never together with
+  // condition_expression).
+  std::optional<expr::ResolvedCondition> legacy_condition;
 };
 
 struct WriteCondition {
@@ -37,6 +40,11 @@ struct ConditionFailedDetail : ErrorDetail {
 // Parses and resolves the condition, with DynamoDB's errors for the
 // expression and for unused names and values.
 Result<WriteCondition> ResolveWriteCondition(const WriteConditionParams& params);
+
+// The same, for a request whose other expressions share the names and values:
+// resolves with `resolver` and leaves the unused-placeholder check to the caller.
+Result<WriteCondition> ResolveWriteCondition(const WriteConditionParams& params,
+                                             expr::Resolver& resolver);
 
 // OK when there is no condition or it holds for `current` (nullopt: no item);
 // else ConditionalCheckFailedException ("The conditional request failed").

@@ -84,6 +84,10 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeDeleteItem(body), &ops::DeleteItem, &EncodeWriteItem);
        }},
+      {"UpdateItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeUpdateItem(body), &ops::UpdateItem, &EncodeWriteItem);
+       }},
   };
   return kOps;
 }

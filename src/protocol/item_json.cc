@@ -7,6 +7,8 @@ namespace stator::protocol {
 namespace {
 
 constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
+constexpr std::string_view kAttributeUpdatesMapType =
+    "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValueUpdate>";
 constexpr std::string_view kExpectedMapType =
     "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue>";
 
@@ -82,27 +84,48 @@ Status CheckPlaceholderMap(const Json& map, char sigil, const std::string& param
   return expr::CheckPlaceholderKeys(keys, sigil, parameter);
 }
 
-// The parameter checks DynamoDB makes before it looks at attribute values.
-Status CheckConditionParams(const WriteCommon& w) {
-  if (w.expected != nullptr && w.condition_expression) {
+// The expression and legacy members of a write, for the checks DynamoDB makes
+// before it looks at attribute values.
+struct ExpressionMembers {
+  bool update_expression = false;  // UpdateItem only
+  bool attribute_updates = false;  // UpdateItem only
+  bool update = false;             // the request is an UpdateItem
+};
+
+std::string JoinNames(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (std::string_view n : names) out += std::string(out.empty() ? "" : ", ") + std::string(n);
+  return "{" + out + "}";
+}
+
+Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
+  std::vector<std::string_view> legacy;
+  std::vector<std::string_view> expressions;
+  if (m.attribute_updates) legacy.push_back("AttributeUpdates");
+  if (w.expected != nullptr) legacy.push_back("Expected");
+  if (m.update_expression) expressions.push_back("UpdateExpression");
+  if (w.condition_expression) expressions.push_back("ConditionExpression");
+  if (!legacy.empty() && !expressions.empty()) {
     return Status::Validation(
         "Can not use both expression and non-expression parameters in the same request: "
-        "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}");
+        "Non-expression parameters: " +
+        JoinNames(legacy) + " Expression parameters: " + JoinNames(expressions));
   }
-  if (w.names != nullptr && !w.condition_expression) {
+  if (w.names != nullptr && expressions.empty()) {
     return Status::Validation(
         "ExpressionAttributeNames can only be specified when using expressions");
   }
-  if (w.values != nullptr && !w.condition_expression) {
+  if (w.values != nullptr && expressions.empty()) {
     return Status::Validation(
-        "ExpressionAttributeValues can only be specified when using expressions: "
-        "ConditionExpression is null");
+        std::string("ExpressionAttributeValues can only be specified when using expressions: ") +
+        (m.update ? "UpdateExpression and ConditionExpression are null"
+                  : "ConditionExpression is null"));
   }
-  if (w.expected != nullptr || w.conditional_operator) {
-    // The legacy conditions come with their own work; refused, never ignored.
+  if (w.expected != nullptr || w.conditional_operator || m.attribute_updates) {
+    // The legacy parameters come with their own work; refused, never ignored.
     return Status::Validation(
-        "The legacy Expected and ConditionalOperator parameters are not supported by this "
-        "version of Stator; use ConditionExpression");
+        "The legacy Expected, ConditionalOperator and AttributeUpdates parameters are not "
+        "supported by this version of Stator; use ConditionExpression and UpdateExpression");
   }
   if (w.names != nullptr) {
     STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.names, '#', "ExpressionAttributeNames"));
@@ -157,7 +180,7 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
   req.return_values = ToReturnValues(w.return_values);
   req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
   STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
-  STATOR_RETURN_IF_ERROR(CheckConditionParams(w));
+  STATOR_RETURN_IF_ERROR(CheckConditionParams(w, ExpressionMembers{}));
   STATOR_ASSIGN_OR_RETURN(req.*field, DecodeItem(*map));
   STATOR_ASSIGN_OR_RETURN(req.condition, DecodeConditionParams(w));
   return req;
@@ -171,6 +194,35 @@ Result<ops::PutItemRequest> DecodePutItem(const Json& body) {
 
 Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body) {
   return DecodeSingleWrite(body, "Key", "key", &ops::DeleteItemRequest::key);
+}
+
+Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body) {
+  ShapeReader r;
+  WriteCommon w = ReadWriteCommon(r, body);
+  const Json* key = ItemMember(r, body, "Key");
+  auto update_expression = r.String(body, "UpdateExpression");
+  const Json* attribute_updates = r.Map(body, "AttributeUpdates", kAttributeUpdatesMapType);
+  if (!r.ok()) return r.status();
+
+  Constraints c;
+  CheckWriteCommon(c, w);
+  if (key == nullptr) c.NotNull("key");
+  CheckWriteCommonTail(c, w);
+  STATOR_RETURN_IF_ERROR(c.status());
+
+  ops::UpdateItemRequest req;
+  req.table_name = *w.table_name;
+  req.return_values = ToReturnValues(w.return_values);
+  req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
+  ExpressionMembers members;
+  members.update = true;
+  members.update_expression = update_expression.has_value();
+  members.attribute_updates = attribute_updates != nullptr;
+  STATOR_RETURN_IF_ERROR(CheckConditionParams(w, members));
+  STATOR_ASSIGN_OR_RETURN(req.key, DecodeItem(*key));
+  req.update_expression = std::move(update_expression);
+  STATOR_ASSIGN_OR_RETURN(req.condition, DecodeConditionParams(w));
+  return req;
 }
 
 Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
@@ -240,14 +292,16 @@ Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c) {
 Json EncodeWriteItem(const ops::WriteItemResponse& resp) {
   Json out = Json::object();
   if (resp.attributes) out["Attributes"] = EncodeItem(*resp.attributes);
-  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
+  if (resp.consumed_capacity)
+    out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
   return out;
 }
 
 Json EncodeGetItem(const ops::GetItemResponse& resp) {
   Json out = Json::object();
   if (resp.item) out["Item"] = EncodeItem(*resp.item);
-  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
+  if (resp.consumed_capacity)
+    out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
   return out;
 }
 

@@ -1,10 +1,11 @@
-// JSON <-> typed requests and responses of PutItem, GetItem and DeleteItem.
+// JSON <-> typed requests and responses of PutItem, GetItem, DeleteItem and UpdateItem.
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include "common/status.h"
 #include "ops/items.h"
+#include "ops/update.h"
 #include "protocol/json_shape.h"
 
 namespace stator::protocol {
@@ -12,6 +13,7 @@ namespace stator::protocol {
 Result<ops::PutItemRequest> DecodePutItem(const Json& body);
 Result<ops::GetItemRequest> DecodeGetItem(const Json& body);
 Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body);
+Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body);
 
 Json EncodeWriteItem(const ops::WriteItemResponse& resp);
 Json EncodeGetItem(const ops::GetItemResponse& resp);

@@ -60,49 +60,53 @@ Status CheckKeyElement(const model::KeyElement& element, const model::Item& key)
   return KeyValueNotEmpty(element, it->second);
 }
 
-// An item need not carry an index's key attributes (it is then absent from
-// the index), but those it carries must have the index key's type.
-Status CheckIndexElement(const model::IndexDef& index, const model::KeyElement& element,
-                         const model::Item& item) {
-  auto it = item.find(element.name);
-  if (it == item.end()) return Status::OK();
-  const auto& v = it->second;
-  if (v.type() != element.type) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " +
-                              element.name + " Expected: " +
-                              std::string(model::TypeName(element.type)) + " Actual: " +
-                              std::string(model::TypeName(v.type())) + " IndexName: " +
-                              index.name);
-  }
-  bool empty = (v.type() == Type::kS && v.s().empty()) || (v.type() == Type::kB && v.b().empty());
-  if (empty) {
-    return Status::Validation(
-        std::string("One or more parameter values are not valid. A value specified for a "
-                    "secondary index key is not supported. The AttributeValue for a key "
-                    "attribute cannot contain an empty ") +
-        (v.type() == Type::kS ? "string" : "binary") + " value. IndexName: " + index.name +
-        ", IndexKey: " + element.name);
-  }
-  return Status::OK();
-}
+}  // namespace
 
-Status CheckIndexKeys(const model::TableDef& table, const model::Item& item) {
+std::optional<IndexKeyProblem> FindIndexKeyProblem(const model::TableDef& table,
+                                                   const model::Item& item) {
+  // An item need not carry an index's key attributes (it is then absent from
+  // the index), but those it carries must have the index key's type.
   for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
     for (const auto& index : *indexes) {
-      STATOR_RETURN_IF_ERROR(CheckIndexElement(index, index.key.hash, item));
-      if (index.key.range) STATOR_RETURN_IF_ERROR(CheckIndexElement(index, *index.key.range, item));
+      for (const model::KeyElement* element :
+           {&index.key.hash, index.key.range ? &*index.key.range : nullptr}) {
+        if (element == nullptr) continue;
+        auto it = item.find(element->name);
+        if (it == item.end()) continue;
+        const auto& v = it->second;
+        if (v.type() != element->type) {
+          return IndexKeyProblem{IndexKeyProblem::Kind::kTypeMismatch, &index, element, v.type()};
+        }
+        bool empty =
+            (v.type() == Type::kS && v.s().empty()) || (v.type() == Type::kB && v.b().empty());
+        if (empty) return IndexKeyProblem{IndexKeyProblem::Kind::kEmpty, &index, element, v.type()};
+      }
     }
   }
-  return Status::OK();
+  return std::nullopt;
 }
 
-}  // namespace
+Status IndexKeyProblemStatus(const IndexKeyProblem& p) {
+  if (p.kind == IndexKeyProblem::Kind::kTypeMismatch) {
+    return Status::Validation(
+        std::string(kInvalid) + "Type mismatch for Index Key " + p.element->name +
+        " Expected: " + std::string(model::TypeName(p.element->type)) +
+        " Actual: " + std::string(model::TypeName(p.actual)) + " IndexName: " + p.index->name);
+  }
+  return Status::Validation(
+      std::string("One or more parameter values are not valid. A value specified for a "
+                  "secondary index key is not supported. The AttributeValue for a key "
+                  "attribute cannot contain an empty ") +
+      (p.actual == Type::kS ? "string" : "binary") + " value. IndexName: " + p.index->name +
+      ", IndexKey: " + p.element->name);
+}
 
 Status ValidateItemKey(const model::TableDef& table, const model::Item& item) {
   STATOR_RETURN_IF_ERROR(CheckItemElement(table.key.hash, item));
   if (table.key.range) STATOR_RETURN_IF_ERROR(CheckItemElement(*table.key.range, item));
   STATOR_RETURN_IF_ERROR(KeySizes(table, item));
-  return CheckIndexKeys(table, item);
+  if (auto problem = FindIndexKeyProblem(table, item)) return IndexKeyProblemStatus(*problem);
+  return Status::OK();
 }
 
 Status ValidateKey(const model::TableDef& table, const model::Item& key) {

@@ -4,6 +4,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
+
 #include "common/status.h"
 #include "model/attribute_value.h"
 #include "model/table.h"
@@ -13,6 +15,19 @@ namespace stator::validation {
 // The key attributes a whole item (PutItem) must carry, and the types of the
 // index key attributes it carries.
 Status ValidateItemKey(const model::TableDef& table, const model::Item& item);
+
+// An index key attribute an item carries with the wrong type, or empty.
+struct IndexKeyProblem {
+  enum class Kind { kTypeMismatch, kEmpty };
+  Kind kind;
+  const model::IndexDef* index;      // points into the TableDef
+  const model::KeyElement* element;  // points into the TableDef
+  model::Type actual;
+};
+std::optional<IndexKeyProblem> FindIndexKeyProblem(const model::TableDef& table,
+                                                   const model::Item& item);
+// PutItem's message for the problem.
+Status IndexKeyProblemStatus(const IndexKeyProblem& problem);
 
 // A Key parameter (GetItem, DeleteItem, UpdateItem): exactly the key
 // attributes, of the schema's types.

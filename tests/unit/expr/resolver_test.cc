@@ -118,10 +118,10 @@ TEST(ResolverTest, Updates) {
        "SET a[0] {S:x}; SET a[1] {S:x}; SET b.c {S:x}; SET b.d {S:x}"},
       {"ADD a :s",
        p + "Incorrect operand type for operator or function; operator: ADD, operand type: "
-           "STRING"},
+           "STRING, typeSet: ALLOWED_FOR_ADD_OPERAND"},
       {"DELETE a :one",
        p + "Incorrect operand type for operator or function; operator: DELETE, operand type: "
-           "NUMBER"},
+           "NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND"},
       {"SET a = b + :s",
        p + "Incorrect operand type for operator or function; operator or function: +, "
            "operand type: S"},
