@@ -24,6 +24,10 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
   return false;
 }
 
+void PutFixed32BE(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
+}
+
 void PutFixed64BE(std::string* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
 }

@@ -15,6 +15,7 @@ void PutVarint64(std::string* out, uint64_t v);
 // Reads a varint from the front of *in and advances it; false on truncation.
 [[nodiscard]] bool GetVarint64(std::string_view* in, uint64_t* v);
 
+void PutFixed32BE(std::string* out, uint32_t v);
 void PutFixed64BE(std::string* out, uint64_t v);
 [[nodiscard]] bool GetFixed64BE(std::string_view* in, uint64_t* v);
 

@@ -28,6 +28,9 @@ enum class StreamViewType : uint8_t {
   kNewAndOldImages = 4,
 };
 enum class TableClass : uint8_t { kStandard = 1, kStandardInfrequentAccess = 2 };
+// A global secondary index added by UpdateTable is CREATING while its entries
+// are backfilled from the table, then ACTIVE.
+enum class IndexStatus : uint8_t { kActive = 1, kCreating = 2 };
 
 struct KeyElement {
   std::string name;
@@ -62,6 +65,8 @@ struct IndexDef {
   KeySchema key;
   Projection projection;
   Throughput throughput;  // GSIs only
+  IndexStatus status = IndexStatus::kActive;
+  uint32_t id = 0;  // unique within the table, never reused; prefixes the index's entries
 };
 
 struct StreamSpec {
@@ -93,6 +98,7 @@ struct TableDef {
   int64_t table_class_update_micros = 0;
   bool deletion_protection = false;
   std::vector<std::pair<std::string, std::string>> tags;
+  uint32_t next_index_id = 1;  // the id the next index will get
 
   bool has_range() const { return key.range.has_value(); }
 };

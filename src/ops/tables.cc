@@ -17,6 +17,11 @@ Status TableNotFound(const std::string& name) {
 TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std::string status) {
   TableDescription d;
   d.stats = ctx.engine().GetStats(def->table_id);
+  for (const auto* indexes : {&def->local_indexes, &def->global_indexes}) {
+    for (const auto& index : *indexes) {
+      d.index_stats[index.id] = ctx.engine().GetIndexStats(def->table_id, index.id);
+    }
+  }
   d.table_arn = ctx.TableArn(def->name);
   d.def = std::move(def);
   d.status = std::move(status);

@@ -8,6 +8,7 @@
 // Thread-safety: every function may be called concurrently.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,6 +84,7 @@ struct UpdateTableRequest {
 struct TableDescription {
   storage::TablePtr def;
   storage::TableStats stats;
+  std::map<uint32_t, storage::TableStats> index_stats;  // by index id
   std::string status;  // CREATING, ACTIVE, UPDATING, DELETING
   std::string table_arn;
 };

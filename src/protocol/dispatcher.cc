@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "protocol/errors.h"
 #include "protocol/item_json.h"
+#include "protocol/query_json.h"
 #include "protocol/json_shape.h"
 #include "auth/authorization_header.h"
 #include "protocol/table_json.h"
@@ -83,6 +84,14 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
       {"DeleteItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeDeleteItem(body), &ops::DeleteItem, &EncodeWriteItem);
+       }},
+      {"Query",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeQuery(body), &ops::Query, &EncodeRead);
+       }},
+      {"Scan",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeScan(body), &ops::Scan, &EncodeRead);
        }},
       {"UpdateItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {

@@ -1,16 +1,16 @@
 #include "protocol/item_json.h"
 
+#include <type_traits>
+
 #include "expr/resolver.h"
 #include "protocol/attribute_value_json.h"
+#include "protocol/legacy_json.h"
+#include "validation/keys.h"
 
 namespace stator::protocol {
 namespace {
 
 constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
-constexpr std::string_view kAttributeUpdatesMapType =
-    "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValueUpdate>";
-constexpr std::string_view kExpectedMapType =
-    "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue>";
 
 ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
   if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
@@ -49,7 +49,7 @@ WriteCommon ReadWriteCommon(ShapeReader& r, const Json& body) {
   w.return_values_on_condition_check_failure =
       r.String(body, "ReturnValuesOnConditionCheckFailure");
   w.condition_expression = r.String(body, "ConditionExpression");
-  w.expected = r.Map(body, "Expected", kExpectedMapType);
+  w.expected = ReadLegacyConditions(r, body, expr::LegacyKind::kExpected);
   w.conditional_operator = r.String(body, "ConditionalOperator");
   w.names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
   if (w.names != nullptr) {
@@ -64,6 +64,12 @@ void CheckWriteCommon(Constraints& c, const WriteCommon& w) {
     c.Enum(*w.return_consumed_capacity, "returnConsumedCapacity", kReturnConsumedCapacityValues);
   }
   c.TableName(w.table_name, "tableName", true);
+}
+
+// Between the item (or key) and the tail, as DynamoDB lists them.
+void CheckLegacyConstraints(Constraints& c, const WriteCommon& w) {
+  CheckConditionalOperatorConstraint(c, w.conditional_operator);
+  CheckLegacyConditionConstraints(c, w.expected, expr::LegacyKind::kExpected);
 }
 
 void CheckWriteCommonTail(Constraints& c, const WriteCommon& w) {
@@ -103,6 +109,7 @@ Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
   std::vector<std::string_view> expressions;
   if (m.attribute_updates) legacy.push_back("AttributeUpdates");
   if (w.expected != nullptr) legacy.push_back("Expected");
+  if (w.conditional_operator) legacy.push_back("ConditionalOperator");
   if (m.update_expression) expressions.push_back("UpdateExpression");
   if (w.condition_expression) expressions.push_back("ConditionExpression");
   if (!legacy.empty() && !expressions.empty()) {
@@ -121,12 +128,6 @@ Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
         (m.update ? "UpdateExpression and ConditionExpression are null"
                   : "ConditionExpression is null"));
   }
-  if (w.expected != nullptr || w.conditional_operator || m.attribute_updates) {
-    // The legacy parameters come with their own work; refused, never ignored.
-    return Status::Validation(
-        "The legacy Expected, ConditionalOperator and AttributeUpdates parameters are not "
-        "supported by this version of Stator; use ConditionExpression and UpdateExpression");
-  }
   if (w.names != nullptr) {
     STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.names, '#', "ExpressionAttributeNames"));
   }
@@ -136,11 +137,17 @@ Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
   return Status::OK();
 }
 
-// After the item's own values: the condition's names and values.
+// After the item's own values (and AttributeUpdates): the legacy Expected, translated, or
+// the condition's names and values (never both: CheckConditionParams refused that).
 Result<ops::WriteConditionParams> DecodeConditionParams(const WriteCommon& w) {
   ops::WriteConditionParams params;
   params.condition_expression = w.condition_expression;
   params.return_old_on_failure = w.return_values_on_condition_check_failure == "ALL_OLD";
+  if (w.expected != nullptr || w.conditional_operator) {
+    STATOR_ASSIGN_OR_RETURN(params.legacy_condition,
+                            DecodeAndTranslateLegacyConditions(w.expected, w.conditional_operator,
+                                                               expr::LegacyKind::kExpected));
+  }
   if (w.names != nullptr) {
     params.names.emplace();
     for (const auto& [k, v] : w.names->items()) (*params.names)[k] = v.get<std::string>();
@@ -172,6 +179,7 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
   Constraints c;
   CheckWriteCommon(c, w);
   if (map == nullptr) c.NotNull(member_path);
+  CheckLegacyConstraints(c, w);
   CheckWriteCommonTail(c, w);
   STATOR_RETURN_IF_ERROR(c.status());
 
@@ -182,6 +190,11 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
   STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
   STATOR_RETURN_IF_ERROR(CheckConditionParams(w, ExpressionMembers{}));
   STATOR_ASSIGN_OR_RETURN(req.*field, DecodeItem(*map));
+  if constexpr (std::is_same_v<Request, ops::PutItemRequest>) {
+    // DynamoDB checks the item's size before Expected and the expression parameters
+    // (ops::PutItem checks it again, for callers other than this decoder).
+    STATOR_RETURN_IF_ERROR(validation::ValidateItemSize(req.item));
+  }
   STATOR_ASSIGN_OR_RETURN(req.condition, DecodeConditionParams(w));
   return req;
 }
@@ -201,12 +214,14 @@ Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body) {
   WriteCommon w = ReadWriteCommon(r, body);
   const Json* key = ItemMember(r, body, "Key");
   auto update_expression = r.String(body, "UpdateExpression");
-  const Json* attribute_updates = r.Map(body, "AttributeUpdates", kAttributeUpdatesMapType);
+  const Json* attribute_updates = ReadAttributeUpdates(r, body);
   if (!r.ok()) return r.status();
 
   Constraints c;
   CheckWriteCommon(c, w);
   if (key == nullptr) c.NotNull("key");
+  CheckLegacyConstraints(c, w);
+  CheckAttributeUpdatesConstraints(c, attribute_updates);
   CheckWriteCommonTail(c, w);
   STATOR_RETURN_IF_ERROR(c.status());
 
@@ -220,6 +235,10 @@ Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body) {
   members.attribute_updates = attribute_updates != nullptr;
   STATOR_RETURN_IF_ERROR(CheckConditionParams(w, members));
   STATOR_ASSIGN_OR_RETURN(req.key, DecodeItem(*key));
+  if (attribute_updates != nullptr) {
+    STATOR_ASSIGN_OR_RETURN(req.legacy_update,
+                            DecodeAndTranslateAttributeUpdates(*attribute_updates));
+  }
   req.update_expression = std::move(update_expression);
   STATOR_ASSIGN_OR_RETURN(req.condition, DecodeConditionParams(w));
   return req;

@@ -59,16 +59,27 @@ Json WarmThroughput() {
   return {{"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}};
 }
 
+storage::TableStats IndexStats(const ops::TableDescription& desc, const model::IndexDef& index) {
+  auto it = desc.index_stats.find(index.id);
+  return it == desc.index_stats.end() ? storage::TableStats{} : it->second;
+}
+
 Json EncodeIndex(const model::IndexDef& index, const std::string& table_arn, bool global,
-                 const model::TableDef& table, const std::string& table_status) {
+                 const model::TableDef& table, const std::string& table_status,
+                 const storage::TableStats& stats) {
   Json out = {{"IndexName", index.name},
               {"KeySchema", EncodeKeySchema(index.key)},
               {"Projection", EncodeProjection(index.projection)},
-              {"IndexSizeBytes", 0},
-              {"ItemCount", 0},
+              {"IndexSizeBytes", stats.size_bytes},
+              {"ItemCount", stats.item_count},
               {"IndexArn", table_arn + "/index/" + index.name}};
   if (global) {
-    out["IndexStatus"] = table_status == "CREATING" ? "CREATING" : "ACTIVE";
+    if (index.status == model::IndexStatus::kCreating) {
+      out["IndexStatus"] = "CREATING";
+      out["Backfilling"] = true;
+    } else {
+      out["IndexStatus"] = table_status == "CREATING" ? "CREATING" : "ACTIVE";
+    }
     out["ProvisionedThroughput"] = EncodeThroughput(index.throughput);
     if (table.billing_mode == BillingMode::kPayPerRequest) out["WarmThroughput"] = WarmThroughput();
   }
@@ -110,14 +121,14 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
   if (!t.local_indexes.empty()) {
     Json lsis = Json::array();
     for (const auto& i : t.local_indexes) {
-      lsis.push_back(EncodeIndex(i, desc.table_arn, false, t, desc.status));
+      lsis.push_back(EncodeIndex(i, desc.table_arn, false, t, desc.status, IndexStats(desc, i)));
     }
     out["LocalSecondaryIndexes"] = std::move(lsis);
   }
   if (!t.global_indexes.empty()) {
     Json gsis = Json::array();
     for (const auto& i : t.global_indexes) {
-      gsis.push_back(EncodeIndex(i, desc.table_arn, true, t, desc.status));
+      gsis.push_back(EncodeIndex(i, desc.table_arn, true, t, desc.status, IndexStats(desc, i)));
     }
     out["GlobalSecondaryIndexes"] = std::move(gsis);
   }

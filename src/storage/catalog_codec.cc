@@ -110,9 +110,11 @@ void PutIndexes(Writer& w, const std::vector<IndexDef>& indexes) {
     w.U64(index.projection.non_key_attributes.size());
     for (const auto& a : index.projection.non_key_attributes) w.Str(a);
     PutThroughput(w, index.throughput);
+    w.U64(index.id);
+    w.Byte(static_cast<uint8_t>(index.status));
   }
 }
-std::vector<IndexDef> GetIndexes(Reader& r) {
+std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
   std::vector<IndexDef> indexes(r.Count());
   for (auto& index : indexes) {
     index.name = r.Str();
@@ -121,6 +123,10 @@ std::vector<IndexDef> GetIndexes(Reader& r) {
     index.projection.non_key_attributes.resize(r.Count());
     for (auto& a : index.projection.non_key_attributes) a = r.Str();
     index.throughput = GetThroughput(r);
+    if (version >= kCatalogFormatV2) {
+      index.id = static_cast<uint32_t>(r.U64());
+      index.status = static_cast<model::IndexStatus>(r.Byte());
+    }
   }
   return indexes;
 }
@@ -129,7 +135,7 @@ std::vector<IndexDef> GetIndexes(Reader& r) {
 
 std::string EncodeTableDef(const TableDef& def) {
   Writer w;
-  w.Byte(kCatalogFormatV1);
+  w.Byte(kCatalogFormatV2);
   w.U64(def.table_id);
   w.Str(def.name);
   w.Str(def.uuid);
@@ -158,12 +164,16 @@ std::string EncodeTableDef(const TableDef& def) {
     w.Str(k);
     w.Str(v);
   }
+  w.U64(def.next_index_id);
   return w.Take();
 }
 
 Result<TableDef> DecodeTableDef(std::string_view bytes) {
   Reader r(bytes);
-  if (r.Byte() != kCatalogFormatV1) return Status::Corruption("catalog: unknown format version");
+  const uint8_t version = r.Byte();
+  if (version != kCatalogFormatV1 && version != kCatalogFormatV2) {
+    return Status::Corruption("catalog: unknown format version");
+  }
   TableDef def;
   def.table_id = r.U64();
   def.name = r.Str();
@@ -178,8 +188,8 @@ Result<TableDef> DecodeTableDef(std::string_view bytes) {
   def.billing_mode = static_cast<model::BillingMode>(r.Byte());
   def.billing_mode_update_micros = r.I64();
   def.throughput = GetThroughput(r);
-  def.local_indexes = GetIndexes(r);
-  def.global_indexes = GetIndexes(r);
+  def.local_indexes = GetIndexes(r, version);
+  def.global_indexes = GetIndexes(r, version);
   def.stream.enabled = r.Byte() != 0;
   def.stream.view_type = static_cast<model::StreamViewType>(r.Byte());
   def.stream.label = r.Str();
@@ -192,6 +202,15 @@ Result<TableDef> DecodeTableDef(std::string_view bytes) {
   for (auto& [k, v] : def.tags) {
     k = r.Str();
     v = r.Str();
+  }
+  if (version >= kCatalogFormatV2) {
+    def.next_index_id = static_cast<uint32_t>(r.U64());
+  } else {
+    // Version 1 kept no index entries and no ids: number the indexes in
+    // order; the engine rebuilds their entries when it loads such a record.
+    for (auto* indexes : {&def.local_indexes, &def.global_indexes}) {
+      for (auto& index : *indexes) index.id = def.next_index_id++;
+    }
   }
   if (!r.ok()) return Status::Corruption("catalog: malformed table record");
   return def;

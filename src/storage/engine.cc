@@ -1,9 +1,12 @@
 #include "storage/engine.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -13,6 +16,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "common/coding.h"
+#include "model/index_projection.h"
 #include "model/item_codec.h"
 #include "model/item_size.h"
 #include "storage/catalog_codec.h"
@@ -31,6 +35,49 @@ Status FromRocks(const rocksdb::Status& s) {
 
 
 constexpr size_t kLockStripes = 1024;
+
+template <typename Fn>
+void ForEachIndex(const model::TableDef& table, Fn&& fn) {
+  for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
+    for (const auto& index : *indexes) fn(index);
+  }
+}
+
+// Adds to `batch` what turning `old_item` into `new_item` (either may be
+// absent) changes in every index of `table`, with the index statistics.
+void AddIndexChanges(rocksdb::WriteBatch* batch, const model::TableDef& table,
+                     const std::optional<model::Item>& old_item,
+                     const std::optional<model::Item>& new_item) {
+  ForEachIndex(table, [&](const model::IndexDef& index) {
+    std::optional<std::string> old_key =
+        old_item ? IndexEntryKey(table, index, *old_item) : std::nullopt;
+    std::optional<std::string> new_key =
+        new_item ? IndexEntryKey(table, index, *new_item) : std::nullopt;
+    if (!old_key && !new_key) return;
+    int64_t count = 0;
+    int64_t bytes = 0;
+    std::optional<model::Item> old_entry;
+    if (old_key) {
+      old_entry = model::ProjectForIndex(table, index, *old_item);
+      count -= 1;
+      bytes -= static_cast<int64_t>(model::ItemSize(*old_entry));
+    }
+    if (new_key) {
+      model::Item entry = model::ProjectForIndex(table, index, *new_item);
+      count += 1;
+      bytes += static_cast<int64_t>(model::ItemSize(entry));
+      if (!old_key || *old_key != *new_key || !(entry == *old_entry)) {
+        std::string value;
+        model::EncodeItem(entry, &value);
+        batch->Put(*new_key, value);
+      }
+    }
+    if (old_key && (!new_key || *old_key != *new_key)) batch->Delete(*old_key);
+    if (count != 0 || bytes != 0) {
+      batch->Merge(IndexStatsKey(table.table_id, index.id), EncodeStatsDelta(count, bytes));
+    }
+  });
+}
 constexpr std::string_view kFormatKeyName = "format";
 constexpr std::string_view kNextTableIdName = "next_table_id";
 
@@ -41,6 +88,8 @@ class Engine::Impl {
   Impl(EngineOptions options, const Clock* clock) : options_(std::move(options)), clock_(clock) {}
 
   ~Impl() {
+    stopping_ = true;
+    for (auto& t : backfills_) t.join();
     if (db_ != nullptr) {
       Flush().IgnoreError();
       db_->Close().PermitUncheckedError();
@@ -98,6 +147,13 @@ class Engine::Impl {
       return Status::ResourceInUse("Table already exists: " + def.name);
     }
     def.table_id = next_table_id_;
+    def.next_index_id = 1;
+    for (auto* indexes : {&def.local_indexes, &def.global_indexes}) {
+      for (auto& index : *indexes) {
+        index.id = def.next_index_id++;
+        index.status = model::IndexStatus::kActive;  // a new table has nothing to backfill
+      }
+    }
     rocksdb::WriteBatch batch;
     std::string next;
     PutFixed64BE(&next, next_table_id_ + 1);
@@ -117,11 +173,34 @@ class Engine::Impl {
       return Status::ResourceNotFound("Requested resource not found: Table: " + def.name +
                                       " not found");
     }
+    const model::TableDef& old = *it->second;
+    def.next_index_id = std::max(def.next_index_id, old.next_index_id);
+    std::vector<uint32_t> to_backfill;
+    for (auto* indexes : {&def.local_indexes, &def.global_indexes}) {
+      for (auto& index : *indexes) {
+        if (index.id != 0) continue;
+        index.id = def.next_index_id++;
+        if (index.status == model::IndexStatus::kCreating) to_backfill.push_back(index.id);
+      }
+    }
     rocksdb::WriteBatch batch;
     batch.Put(CatalogKey(def.name), EncodeTableDef(def));
+    ForEachIndex(old, [&](const model::IndexDef& gone) {
+      bool kept = false;
+      ForEachIndex(def, [&](const model::IndexDef& index) { kept |= index.id == gone.id; });
+      if (kept) return;
+      batch.DeleteRange(IndexEntriesBegin(def.table_id, gone.id),
+                        IndexEntriesEnd(def.table_id, gone.id));
+      batch.Delete(IndexStatsKey(def.table_id, gone.id));
+    });
     STATOR_RETURN_IF_ERROR(Write(&batch));
     auto ptr = std::make_shared<const model::TableDef>(std::move(def));
     it->second = ptr;
+    if (!to_backfill.empty()) {
+      backfills_.emplace_back([this, name = ptr->name, id = ptr->table_id, to_backfill] {
+        BackfillInBackground(name, id, to_backfill);
+      });
+    }
     return ptr;
   }
 
@@ -135,17 +214,23 @@ class Engine::Impl {
     uint64_t id = it->second->table_id;
     rocksdb::WriteBatch batch;
     batch.Delete(CatalogKey(name));
-    batch.Delete(TableStatsKey(id));
+    batch.DeleteRange(TableStatsKey(id), TableStatsEnd(id));
     batch.DeleteRange(TableItemsBegin(id), TableItemsEnd(id));
+    batch.DeleteRange(TableIndexesBegin(id), TableIndexesEnd(id));
     STATOR_RETURN_IF_ERROR(Write(&batch));
     tables_.erase(it);
     return Status::OK();
   }
 
-  TableStats GetStats(uint64_t table_id) const {
+  TableStats GetStats(uint64_t table_id) const { return ReadStats(TableStatsKey(table_id)); }
+  TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const {
+    return ReadStats(IndexStatsKey(table_id, index_id));
+  }
+
+  TableStats ReadStats(const std::string& key) const {
     TableStats stats;
     std::string value;
-    if (db_->Get(rocksdb::ReadOptions(), TableStatsKey(table_id), &value).ok()) {
+    if (db_->Get(rocksdb::ReadOptions(), key, &value).ok()) {
       if (!DecodeStats(value, &stats.item_count, &stats.size_bytes)) stats = {};
     }
     return stats;
@@ -167,6 +252,9 @@ class Engine::Impl {
     if (it == tables_.end() || it->second->table_id != table.table_id) {
       return Status::ResourceNotFound("Requested resource not found");
     }
+    // The live definition, not the caller's copy: an index published since
+    // the request looked the table up must be maintained too.
+    const model::TableDef& live = *it->second;
     std::lock_guard item_lock(StripeFor(record_key));
     STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> current, ReadItem(record_key));
     STATOR_ASSIGN_OR_RETURN(WriteDecision decision, mutator(current));
@@ -183,15 +271,45 @@ class Engine::Impl {
         int64_t new_size = static_cast<int64_t>(model::ItemSize(decision.new_item));
         batch.Merge(TableStatsKey(table.table_id),
                     EncodeStatsDelta(current ? 0 : 1, new_size - old_size));
+        AddIndexChanges(&batch, live, current, decision.new_item);
         break;
       }
       case WriteDecision::Kind::kDelete:
         if (!current) return Status::OK();
         batch.Delete(record_key);
         batch.Merge(TableStatsKey(table.table_id), EncodeStatsDelta(-1, -old_size));
+        AddIndexChanges(&batch, live, current, std::nullopt);
         break;
     }
     return Write(&batch);
+  }
+
+  Status Iterate(const ReadRange& range, const RecordVisitor& visit) const {
+    rocksdb::ReadOptions ro;
+    rocksdb::Slice lower(range.begin);
+    rocksdb::Slice upper(range.end);
+    ro.iterate_lower_bound = &lower;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    if (range.reverse) {
+      it->SeekToLast();
+    } else {
+      it->SeekToFirst();
+    }
+    while (it->Valid()) {
+      auto item = model::DecodeItem(std::string_view(it->value().data(), it->value().size()));
+      if (!item.ok()) return item.status();
+      STATOR_ASSIGN_OR_RETURN(
+          bool more, visit(std::string_view(it->key().data(), it->key().size()),
+                           std::move(item).value()));
+      if (!more) break;
+      if (range.reverse) {
+        it->Prev();
+      } else {
+        it->Next();
+      }
+    }
+    return FromRocks(it->status());
   }
 
   Status Flush() {
@@ -201,6 +319,82 @@ class Engine::Impl {
 
  private:
   Status Write(rocksdb::WriteBatch* batch) { return FromRocks(db_->Write(write_options_, batch)); }
+
+  // Writes the entries the indexes `index_ids` of the table lack, item by
+  // item under the item's lock, from a snapshot of the table's records.
+  // Items written meanwhile are maintained by Mutate (the indexes are
+  // already published), so an entry already present is left alone. Stops
+  // early when the table goes away or the engine shuts down.
+  Status Backfill(const std::string& table_name, uint64_t table_id,
+                  const std::vector<uint32_t>& index_ids) {
+    rocksdb::ReadOptions ro;
+    const std::string begin = TableItemsBegin(table_id);
+    const std::string end = TableItemsEnd(table_id);
+    rocksdb::Slice lower(begin);
+    rocksdb::Slice upper(end);
+    ro.iterate_lower_bound = &lower;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    for (it->SeekToFirst(); it->Valid() && !stopping_; it->Next()) {
+      const std::string record_key = it->key().ToString();
+      std::shared_lock catalog_lock(catalog_mu_);
+      auto t = tables_.find(table_name);
+      if (t == tables_.end() || t->second->table_id != table_id) return Status::OK();
+      const model::TableDef& live = *t->second;
+      std::lock_guard item_lock(StripeFor(record_key));
+      STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> current, ReadItem(record_key));
+      if (!current) continue;
+      rocksdb::WriteBatch batch;
+      for (const auto* indexes : {&live.local_indexes, &live.global_indexes}) {
+        for (const auto& index : *indexes) {
+          if (std::find(index_ids.begin(), index_ids.end(), index.id) == index_ids.end()) continue;
+          // Items whose key attributes have the wrong type or are empty are
+          // skipped, as DynamoDB's backfill does.
+          std::optional<std::string> key = IndexEntryKey(live, index, *current);
+          if (!key) continue;
+          std::string existing;
+          if (db_->Get(rocksdb::ReadOptions(), *key, &existing).ok()) continue;
+          model::Item entry = model::ProjectForIndex(live, index, *current);
+          std::string value;
+          model::EncodeItem(entry, &value);
+          batch.Put(*key, value);
+          batch.Merge(IndexStatsKey(table_id, index.id),
+                      EncodeStatsDelta(1, static_cast<int64_t>(model::ItemSize(entry))));
+        }
+      }
+      if (batch.Count() > 0) STATOR_RETURN_IF_ERROR(Write(&batch));
+    }
+    return FromRocks(it->status());
+  }
+
+  // Marks the indexes ACTIVE in the table's definition, if both still exist.
+  Status ActivateIndexes(const std::string& table_name, uint64_t table_id,
+                         const std::vector<uint32_t>& index_ids) {
+    std::unique_lock lock(catalog_mu_);
+    auto t = tables_.find(table_name);
+    if (t == tables_.end() || t->second->table_id != table_id) return Status::OK();
+    model::TableDef def = *t->second;
+    for (auto* indexes : {&def.local_indexes, &def.global_indexes}) {
+      for (auto& index : *indexes) {
+        if (std::find(index_ids.begin(), index_ids.end(), index.id) != index_ids.end()) {
+          index.status = model::IndexStatus::kActive;
+        }
+      }
+    }
+    rocksdb::WriteBatch batch;
+    batch.Put(CatalogKey(def.name), EncodeTableDef(def));
+    STATOR_RETURN_IF_ERROR(Write(&batch));
+    t->second = std::make_shared<const model::TableDef>(std::move(def));
+    return Status::OK();
+  }
+
+  void BackfillInBackground(const std::string& table_name, uint64_t table_id,
+                            const std::vector<uint32_t>& index_ids) {
+    Status s = Backfill(table_name, table_id, index_ids);
+    if (s.ok() && !stopping_) s = ActivateIndexes(table_name, table_id, index_ids);
+    // A failed backfill leaves the index CREATING; the next start retries it.
+    (void)s;
+  }
 
   Result<std::optional<model::Item>> ReadItem(const std::string& record_key) const {
     rocksdb::PinnableSlice value;
@@ -242,13 +436,36 @@ class Engine::Impl {
     }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     std::string prefix = CatalogKey("");
+    std::vector<TablePtr> upgraded;  // read from a version 1 record
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       auto def = DecodeTableDef(std::string_view(it->value().data(), it->value().size()));
       if (!def.ok()) return def.status();
       auto ptr = std::make_shared<const model::TableDef>(std::move(def).value());
       tables_[ptr->name] = ptr;
+      if (static_cast<uint8_t>(it->value()[0]) == kCatalogFormatV1) upgraded.push_back(ptr);
     }
-    return FromRocks(it->status());
+    STATOR_RETURN_IF_ERROR(FromRocks(it->status()));
+    // Version 1 kept no index entries: build them now, before serving.
+    for (const TablePtr& table : upgraded) {
+      std::vector<uint32_t> ids;
+      ForEachIndex(*table, [&](const model::IndexDef& index) { ids.push_back(index.id); });
+      if (!ids.empty()) STATOR_RETURN_IF_ERROR(Backfill(table->name, table->table_id, ids));
+      rocksdb::WriteBatch batch;
+      batch.Put(CatalogKey(table->name), EncodeTableDef(*table));
+      STATOR_RETURN_IF_ERROR(Write(&batch));
+    }
+    // Backfills a previous run did not finish resume in the background.
+    for (const auto& [name, table] : tables_) {
+      std::vector<uint32_t> ids;
+      ForEachIndex(*table, [&](const model::IndexDef& index) {
+        if (index.status == model::IndexStatus::kCreating) ids.push_back(index.id);
+      });
+      if (ids.empty()) continue;
+      backfills_.emplace_back([this, name = table->name, id = table->table_id, ids] {
+        BackfillInBackground(name, id, ids);
+      });
+    }
+    return Status::OK();
   }
 
   EngineOptions options_;
@@ -262,6 +479,9 @@ class Engine::Impl {
   uint64_t next_table_id_ = 1;                           // GUARDED_BY(catalog_mu_)
 
   std::array<std::mutex, kLockStripes> stripes_;
+
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> backfills_;  // joined at destruction; GUARDED_BY(catalog_mu_) to add
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -279,6 +499,12 @@ Result<TablePtr> Engine::CreateTable(model::TableDef def) { return impl_->Create
 Result<TablePtr> Engine::ReplaceTable(model::TableDef def) { return impl_->ReplaceTable(std::move(def)); }
 Status Engine::DeleteTable(std::string_view name) { return impl_->DeleteTable(name); }
 TableStats Engine::GetStats(uint64_t table_id) const { return impl_->GetStats(table_id); }
+TableStats Engine::GetIndexStats(uint64_t table_id, uint32_t index_id) const {
+  return impl_->GetIndexStats(table_id, index_id);
+}
+Status Engine::Iterate(const ReadRange& range, const RecordVisitor& visit) const {
+  return impl_->Iterate(range, visit);
+}
 Result<std::optional<model::Item>> Engine::GetItem(const model::TableDef& table,
                                                    const model::Item& key) const {
   return impl_->GetItem(table, key);

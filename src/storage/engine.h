@@ -2,9 +2,14 @@
 // in one RocksDB database (on disk, or in memory with --in-memory).
 //
 // Contract:
-//  - Every item write is one atomic RocksDB WriteBatch holding the item record
-//    and the table's statistics delta; later features add index entries,
-//    change-log records and TTL bookkeeping to that same batch (see Mutate).
+//  - Every item write is one atomic RocksDB WriteBatch holding the item record,
+//    the table's statistics delta, and the entries of every secondary index
+//    (with their statistics): an index never disagrees with its table after
+//    any acknowledged write or crash (docs/design/indexes.md). Later features
+//    add change-log records and TTL bookkeeping to that same batch.
+//  - A global secondary index added by ReplaceTable with status CREATING is
+//    backfilled by a background thread while the table keeps serving, then
+//    made ACTIVE. Writes maintain it from the moment it is published.
 //  - Acknowledged writes survive a crash of the process (RocksDB WAL); with
 //    `sync` they also survive power loss.
 //  - DeleteTable costs the same whatever the table's size: the catalog entry
@@ -49,6 +54,17 @@ struct TableStats {
 
 using TablePtr = std::shared_ptr<const model::TableDef>;
 
+// A range of record keys of one table's items or one index's entries (see
+// storage/keys.h for how to build them), read in key order or reversed.
+struct ReadRange {
+  std::string begin;  // inclusive
+  std::string end;    // exclusive
+  bool reverse = false;
+};
+
+// Called for each record in order; return false to stop.
+using RecordVisitor = std::function<Result<bool>(std::string_view record_key, model::Item item)>;
+
 // What a read-modify-write decides to do with an item, given its current value.
 struct WriteDecision {
   enum class Kind { kNone, kPut, kDelete };
@@ -79,11 +95,15 @@ class Engine {
   TablePtr FindTable(std::string_view name) const;
   // Assigns def.table_id and persists. kResourceInUse if the name is taken.
   Result<TablePtr> CreateTable(model::TableDef def);
-  // Replaces the definition of an existing table (same name and id).
+  // Replaces the definition of an existing table (same name and id). Indexes
+  // with id 0 are new: they get ids, and those with status CREATING are
+  // backfilled in the background. Indexes no longer present lose their
+  // entries in the same batch.
   Result<TablePtr> ReplaceTable(model::TableDef def);
   // Removes the table and all its items. kResourceNotFound if absent.
   Status DeleteTable(std::string_view name);
   TableStats GetStats(uint64_t table_id) const;
+  TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const;
 
   // --- Items ---
   // `key` holds exactly the table's key attributes, already validated.
@@ -93,6 +113,10 @@ class Engine {
   // `mutator` and applies its decision, with no other writer of the same item
   // in between. kResourceNotFound if the table was deleted meanwhile.
   Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator);
+
+  // Visits the records of `range` from one consistent snapshot. Memory stays
+  // bounded by one record whatever the range's size.
+  Status Iterate(const ReadRange& range, const RecordVisitor& visit) const;
 
   // Makes every acknowledged write durable (WAL synced). Called on shutdown.
   Status Flush();

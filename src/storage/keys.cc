@@ -47,4 +47,122 @@ std::string ItemKey(const model::TableDef& table, const model::Item& key) {
   return out;
 }
 
+std::string IndexStatsKey(uint64_t table_id, uint32_t index_id) {
+  std::string key = TableStatsKey(table_id);
+  PutFixed32BE(&key, index_id);
+  return key;
+}
+
+std::string TableStatsEnd(uint64_t table_id) { return TableStatsKey(table_id + 1); }
+
+std::string TableIndexesBegin(uint64_t table_id) {
+  std::string key = WithNamespace(Namespace::kIndex);
+  PutFixed64BE(&key, table_id);
+  return key;
+}
+
+std::string TableIndexesEnd(uint64_t table_id) { return TableIndexesBegin(table_id + 1); }
+
+std::string IndexEntriesBegin(uint64_t table_id, uint32_t index_id) {
+  std::string key = TableIndexesBegin(table_id);
+  PutFixed32BE(&key, index_id);
+  return key;
+}
+
+std::string IndexEntriesEnd(uint64_t table_id, uint32_t index_id) {
+  // Index ids stay far below 2^32 - 1, so id + 1 never wraps.
+  return IndexEntriesBegin(table_id, index_id + 1);
+}
+
+std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
+                            const model::AttributeValue& partition) {
+  std::string pk;
+  model::EncodeKeyValue(partition, &pk);
+  std::string out = index ? IndexEntriesBegin(table.table_id, index->id)
+                          : TableItemsBegin(table.table_id);
+  PutFixed64BE(&out, model::PartitionHash(pk));
+  out.append(pk);
+  return out;
+}
+
+namespace {
+
+// The value of a key attribute an index entry can use, or nullptr.
+const model::AttributeValue* UsableKeyValue(const model::KeyElement& element,
+                                            const model::Item& item) {
+  auto it = item.find(element.name);
+  if (it == item.end() || it->second.type() != element.type) return nullptr;
+  const auto& v = it->second;
+  if ((v.type() == model::Type::kS && v.s().empty()) ||
+      (v.type() == model::Type::kB && v.b().empty())) {
+    return nullptr;
+  }
+  return &v;
+}
+
+}  // namespace
+
+std::optional<std::string> IndexEntryKey(const model::TableDef& table,
+                                         const model::IndexDef& index, const model::Item& item) {
+  const model::AttributeValue* hash = UsableKeyValue(index.key.hash, item);
+  if (hash == nullptr) return std::nullopt;
+  const model::AttributeValue* range = nullptr;
+  if (index.key.range) {
+    range = UsableKeyValue(*index.key.range, item);
+    if (range == nullptr) return std::nullopt;
+  }
+  std::string out = PartitionPrefix(table, &index, *hash);
+  if (range) model::EncodeKeyValue(*range, &out);
+  // The table key makes the entry unique: index keys need not be.
+  model::EncodeKeyValue(item.find(table.key.hash.name)->second, &out);
+  if (table.key.range) model::EncodeKeyValue(item.find(table.key.range->name)->second, &out);
+  return out;
+}
+
+namespace {
+
+uint64_t SegmentStart(uint32_t segment, uint32_t total_segments) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(segment) << 64) / total_segments);
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> SegmentRange(const model::TableDef& table,
+                                                 const model::IndexDef* index, uint32_t segment,
+                                                 uint32_t total_segments) {
+  std::string base = index ? IndexEntriesBegin(table.table_id, index->id)
+                           : TableItemsBegin(table.table_id);
+  std::string end_of_all = index ? IndexEntriesEnd(table.table_id, index->id)
+                                 : TableItemsEnd(table.table_id);
+  std::string begin = base;
+  PutFixed64BE(&begin, SegmentStart(segment, total_segments));
+  if (segment + 1 >= total_segments) return {begin, end_of_all};
+  std::string end = base;
+  PutFixed64BE(&end, SegmentStart(segment + 1, total_segments));
+  return {begin, end};
+}
+
+uint32_t SegmentOf(const model::AttributeValue& partition, uint32_t total_segments) {
+  std::string pk;
+  model::EncodeKeyValue(partition, &pk);
+  const uint64_t hash = model::PartitionHash(pk);
+  // The largest segment whose start is <= hash.
+  uint32_t s = static_cast<uint32_t>((static_cast<unsigned __int128>(hash) * total_segments) >> 64);
+  while (s + 1 < total_segments && SegmentStart(s + 1, total_segments) <= hash) ++s;
+  while (s > 0 && SegmentStart(s, total_segments) > hash) --s;
+  return s;
+}
+
+std::string PrefixSuccessor(std::string prefix) {
+  while (!prefix.empty()) {
+    unsigned char last = static_cast<unsigned char>(prefix.back());
+    if (last != 0xFF) {
+      prefix.back() = static_cast<char>(last + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
 }  // namespace stator::storage

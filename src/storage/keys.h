@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include "model/attribute_value.h"
@@ -22,7 +24,7 @@ enum class Namespace : uint8_t {
   kCatalog = 0x01,    // table name -> TableDef
   kItem = 0x02,       // table id, hash, pk, sk -> item
   kTableStats = 0x03, // table id -> item count and size (merge operands)
-  kIndex = 0x04,      // reserved: secondary-index entries
+  kIndex = 0x04,      // table id, index id, hash, index pk, index sk, table pk, table sk -> projection
   kChangeLog = 0x05,  // reserved: change log (streams, point-in-time recovery)
   kTtl = 0x06,        // reserved: expiry-time index for TTL
 };
@@ -40,5 +42,42 @@ std::string TableItemsEnd(uint64_t table_id);
 // The record key of the item whose key attributes are in `key` (which must
 // hold the table's hash and, if any, range attribute with the schema types).
 std::string ItemKey(const model::TableDef& table, const model::Item& key);
+
+// Per-index statistics: 0x03 | table id | index id (inside the table's stats range).
+std::string IndexStatsKey(uint64_t table_id, uint32_t index_id);
+// The key just past every stats record of a table (its table and index stats).
+std::string TableStatsEnd(uint64_t table_id);
+
+// The first key of an index's entries and the key just past them; of all a
+// table's index entries.
+std::string IndexEntriesBegin(uint64_t table_id, uint32_t index_id);
+std::string IndexEntriesEnd(uint64_t table_id, uint32_t index_id);
+std::string TableIndexesBegin(uint64_t table_id);
+std::string TableIndexesEnd(uint64_t table_id);
+
+// The prefix shared by every record of one partition: of the table's items
+// (index == nullptr) or of an index's entries. `partition` has the type of the
+// (table or index) partition key.
+std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
+                            const model::AttributeValue& partition);
+
+// The key of `item`'s entry in `index`, or nullopt when the item is not in
+// the index: it lacks a key attribute of the index, or one has the wrong type
+// or is empty (a write never stores such an item; a backfill skips it).
+std::optional<std::string> IndexEntryKey(const model::TableDef& table,
+                                         const model::IndexDef& index, const model::Item& item);
+
+// The range [begin, end) of the records of segment `segment` of
+// `total_segments` of a table's items or an index's entries: a slice of the
+// 64-bit partition-hash space, so segments are disjoint and cover the table.
+std::pair<std::string, std::string> SegmentRange(const model::TableDef& table,
+                                                 const model::IndexDef* index, uint32_t segment,
+                                                 uint32_t total_segments);
+// The segment of `total_segments` that a partition key value falls in.
+uint32_t SegmentOf(const model::AttributeValue& partition, uint32_t total_segments);
+
+// The smallest key greater than every key that starts with `prefix`
+// ("" when there is none, i.e. prefix is all 0xFF).
+std::string PrefixSuccessor(std::string prefix);
 
 }  // namespace stator::storage
