@@ -30,7 +30,8 @@ enum class StreamViewType : uint8_t {
 enum class TableClass : uint8_t { kStandard = 1, kStandardInfrequentAccess = 2 };
 // A global secondary index added by UpdateTable is CREATING while its entries
 // are backfilled from the table, then ACTIVE.
-enum class IndexStatus : uint8_t { kActive = 1, kCreating = 2 };
+// kDeleting is never stored: it only describes an index UpdateTable removed.
+enum class IndexStatus : uint8_t { kActive = 1, kCreating = 2, kDeleting = 3 };
 
 struct KeyElement {
   std::string name;

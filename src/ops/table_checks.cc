@@ -403,6 +403,119 @@ Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now)
   return Status::OK();
 }
 
+// The attribute definitions after an update: the table's, plus those the
+// request adds for a new index's key.
+std::vector<AttributeDefinition> MergedDefinitions(const model::TableDef& def,
+                                                   const UpdateTableRequest& req) {
+  std::vector<AttributeDefinition> out = def.attribute_definitions;
+  for (const auto& d : req.attribute_definitions) {
+    if (FindDefinition(out, d.name) == nullptr) out.push_back(d);
+  }
+  return out;
+}
+
+// GlobalSecondaryIndexUpdates: at most one Create or Delete per call (and
+// none while another index is being built), Updates of throughput.
+Status ApplyIndexUpdates(model::TableDef& def, const UpdateTableRequest& req) {
+  using Kind = GlobalIndexUpdateInput::Kind;
+  std::vector<std::string> seen;
+  int online = 0;
+  for (const auto& u : req.global_index_updates) {
+    if (u.kind == Kind::kNone) {
+      return Invalid(
+          "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+          "GlobalSecondaryIndexUpdate.Delete must not be null");
+    }
+    const std::string& name = u.index.index_name;
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return Invalid(
+          "Only one global secondary index update per index is allowed simultaneously. Index: " +
+          name);
+    }
+    seen.push_back(name);
+    if (u.kind != Kind::kUpdate) ++online;
+  }
+  bool building = std::any_of(def.global_indexes.begin(), def.global_indexes.end(),
+                              [](const IndexDef& i) {
+                                return i.status == model::IndexStatus::kCreating;
+                              });
+  if (online > 1 || (online == 1 && building)) {
+    return Status(Code::kLimitExceeded,
+                  "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                  "simultaneously per table");
+  }
+  for (const auto& u : req.global_index_updates) {
+    const std::string& name = u.index.index_name;
+    auto it = std::find_if(def.global_indexes.begin(), def.global_indexes.end(),
+                           [&](const IndexDef& i) { return i.name == name; });
+    switch (u.kind) {
+      case Kind::kCreate: {
+        const bool taken = it != def.global_indexes.end() ||
+                           std::any_of(def.local_indexes.begin(), def.local_indexes.end(),
+                                       [&](const IndexDef& i) { return i.name == name; });
+        if (taken) {
+          return Status::Validation("Attempting to create an index which already exists");
+        }
+        if (static_cast<int>(def.global_indexes.size()) >= validation::kMaxGlobalIndexes) {
+          return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+        }
+        const std::vector<AttributeDefinition> defs = MergedDefinitions(def, req);
+        STATOR_ASSIGN_OR_RETURN(model::KeySchema key,
+                                CheckKeySchema(u.index.key_schema, defs, false));
+        STATOR_RETURN_IF_ERROR(CheckProjection(u.index));
+        IndexDef index{name, key, u.index.projection, {}};
+        if (def.billing_mode == BillingMode::kPayPerRequest) {
+          if (u.index.throughput) {
+            return Invalid("ProvisionedThroughput should not be specified for index: " + name +
+                           " when BillingMode is PAY_PER_REQUEST");
+          }
+        } else {
+          if (!u.index.throughput) {
+            return Invalid("ProvisionedThroughput is not specified for index: " + name);
+          }
+          STATOR_RETURN_IF_ERROR(CheckThroughputBounds(*u.index.throughput, " for index " + name));
+          index.throughput.read_units = u.index.throughput->read_units;
+          index.throughput.write_units = u.index.throughput->write_units;
+        }
+        index.status = model::IndexStatus::kCreating;  // the engine backfills it
+        for (const auto* e : {&key.hash, key.range ? &*key.range : nullptr}) {
+          if (e != nullptr && FindDefinition(def.attribute_definitions, e->name) == nullptr) {
+            def.attribute_definitions.push_back({e->name, e->type});
+          }
+        }
+        def.global_indexes.push_back(std::move(index));
+        break;
+      }
+      case Kind::kDelete:
+        if (it == def.global_indexes.end()) {
+          return Status::ResourceNotFound("Requested resource not found: Index: " + name +
+                                          " not found for table: " + def.name);
+        }
+        def.global_indexes.erase(it);
+        break;
+      case Kind::kUpdate:
+        if (it == def.global_indexes.end()) {
+          return Status::ResourceNotFound("Requested resource not found: Index: " + name +
+                                          " not found for table: " + def.name);
+        }
+        if (def.billing_mode == BillingMode::kPayPerRequest) {
+          return Invalid(
+              "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+              "BillingMode is PAY_PER_REQUEST");
+        }
+        if (u.throughput) {
+          STATOR_RETURN_IF_ERROR(CheckThroughputBounds(*u.throughput, " for index " + name));
+          it->throughput.read_units = u.throughput->read_units;
+          it->throughput.write_units = u.throughput->write_units;
+        }
+        break;
+      case Kind::kNone:
+        break;
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<model::TableDef> ApplyTableUpdate(const model::TableDef& current,
@@ -419,14 +532,11 @@ Result<model::TableDef> ApplyTableUpdate(const model::TableDef& current,
                                                : "Server-Side Encryption";
     return Invalid(what + " modification must be the only operation in the request");
   }
-  if (req.has_global_index_updates) {
-    return Status::Validation(
-        "GlobalSecondaryIndexUpdates are not supported by this version of Stator");
-  }
   if (req.has_replica_updates) {
     return Status::Validation("ReplicaUpdates are not supported by Stator (a single-region server)");
   }
   model::TableDef def = current;
+  STATOR_RETURN_IF_ERROR(ApplyIndexUpdates(def, req));
   STATOR_RETURN_IF_ERROR(ApplyThroughput(def, req, now_micros));
   if (req.stream) {
     STATOR_RETURN_IF_ERROR(ApplyStream(def, *req.stream, now_micros));

@@ -64,6 +64,21 @@ Result<TableDescription> UpdateTable(const RequestContext& ctx, const UpdateTabl
   // Capacity changes take a while on DynamoDB: the response says UPDATING
   // and still shows the throughput in force before the change.
   bool capacity_change = req.billing_mode || req.throughput;
+  // An index being deleted still shows in the answer, DELETING.
+  std::vector<model::IndexDef> deleting;
+  for (const auto& old : current->global_indexes) {
+    bool kept = std::any_of(updated->global_indexes.begin(), updated->global_indexes.end(),
+                            [&](const model::IndexDef& i) { return i.id == old.id; });
+    if (!kept) {
+      deleting.push_back(old);
+      deleting.back().status = model::IndexStatus::kDeleting;
+    }
+  }
+  if (!deleting.empty()) {
+    auto shown = std::make_shared<model::TableDef>(*updated);
+    for (auto& i : deleting) shown->global_indexes.push_back(std::move(i));
+    updated = std::move(shown);
+  }
   if (!capacity_change) return Describe(ctx, std::move(updated), "ACTIVE");
   auto shown = std::make_shared<model::TableDef>(*updated);
   shown->throughput.read_units = current->throughput.read_units;

@@ -67,6 +67,15 @@ struct CreateTableRequest {
   std::optional<bool> deletion_protection;
 };
 
+// One entry of UpdateTable's GlobalSecondaryIndexUpdates.
+struct GlobalIndexUpdateInput {
+  enum class Kind { kNone, kCreate, kUpdate, kDelete };
+  Kind kind = Kind::kNone;  // kNone: the entry named no action
+  int actions = 0;          // how many of Create/Update/Delete the entry held
+  IndexInput index;         // kCreate: the new index; otherwise only index_name
+  std::optional<ThroughputInput> throughput;  // kUpdate
+};
+
 struct UpdateTableRequest {
   std::string table_name;
   std::vector<model::AttributeDefinition> attribute_definitions;
@@ -77,6 +86,7 @@ struct UpdateTableRequest {
   std::optional<std::string> table_class;
   std::optional<bool> deletion_protection;
   bool has_global_index_updates = false;
+  std::vector<GlobalIndexUpdateInput> global_index_updates;
   bool has_replica_updates = false;
 };
 

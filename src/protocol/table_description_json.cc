@@ -77,6 +77,8 @@ Json EncodeIndex(const model::IndexDef& index, const std::string& table_arn, boo
     if (index.status == model::IndexStatus::kCreating) {
       out["IndexStatus"] = "CREATING";
       out["Backfilling"] = true;
+    } else if (index.status == model::IndexStatus::kDeleting) {
+      out["IndexStatus"] = "DELETING";
     } else {
       out["IndexStatus"] = table_status == "CREATING" ? "CREATING" : "ACTIVE";
     }

@@ -106,6 +106,46 @@ std::optional<std::vector<RawIndex>> ReadIndexes(ShapeReader& r, const Json& obj
   return out;
 }
 
+// One GlobalSecondaryIndexUpdate: Create (a whole index), Update (name and
+// throughput) or Delete (name).
+struct RawIndexUpdate {
+  std::optional<RawIndex> create;
+  std::optional<RawIndex> update;
+  std::optional<RawIndex> remove;
+};
+
+std::vector<RawIndexUpdate> ReadIndexUpdates(ShapeReader& r, const Json& list) {
+  std::vector<RawIndexUpdate> out;
+  for (const auto& e : list) {
+    if (!r.StructValue(e, "GlobalSecondaryIndexUpdate")) break;
+    RawIndexUpdate u;
+    if (const Json* c = r.Struct(e, "Create", "CreateGlobalSecondaryIndexAction")) {
+      RawIndex index;
+      index.name = r.String(*c, "IndexName");
+      index.key_schema = ReadKeySchema(r, *c);
+      if (const Json* p = r.Struct(*c, "Projection", "Projection")) {
+        index.projection = RawProjection{r.String(*p, "ProjectionType"),
+                                         ReadStringList(r, *p, "NonKeyAttributes")};
+      }
+      index.throughput = ReadThroughput(r, *c);
+      u.create = std::move(index);
+    }
+    if (const Json* c = r.Struct(e, "Update", "UpdateGlobalSecondaryIndexAction")) {
+      RawIndex index;
+      index.name = r.String(*c, "IndexName");
+      index.throughput = ReadThroughput(r, *c);
+      u.update = std::move(index);
+    }
+    if (const Json* c = r.Struct(e, "Delete", "DeleteGlobalSecondaryIndexAction")) {
+      RawIndex index;
+      index.name = r.String(*c, "IndexName");
+      u.remove = std::move(index);
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 std::optional<RawStream> ReadStream(ShapeReader& r, const Json& obj) {
   const Json* s = r.Struct(obj, "StreamSpecification", "StreamSpecification");
   if (s == nullptr) return std::nullopt;
@@ -219,6 +259,45 @@ void CheckIndexes(Constraints& c, const std::optional<std::vector<RawIndex>>& in
       }
     }
     if (global) CheckThroughput(c, index.throughput, base + ".provisionedThroughput");
+  }
+}
+
+void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& updates) {
+  for (size_t i = 0; i < updates.size(); ++i) {
+    const RawIndexUpdate& u = updates[i];
+    const std::string base = "globalSecondaryIndexUpdates." + std::to_string(i + 1) + ".member";
+    auto name = [&](const RawIndex& index, const std::string& path) {
+      if (!index.name) {
+        c.NotNull(path + ".indexName");
+      } else {
+        c.TableName(index.name, path + ".indexName", true);
+      }
+    };
+    if (u.update) {
+      name(*u.update, base + ".update");
+      if (!u.update->throughput) {
+        c.NotNull(base + ".update.provisionedThroughput");
+      } else {
+        CheckThroughput(c, u.update->throughput, base + ".update.provisionedThroughput");
+      }
+    }
+    if (u.create) {
+      const std::string path = base + ".create";
+      name(*u.create, path);
+      if (!u.create->key_schema) {
+        c.NotNull(path + ".keySchema");
+      } else {
+        CheckKeySchema(c, u.create->key_schema, path + ".keySchema", false);
+      }
+      if (!u.create->projection) {
+        c.NotNull(path + ".projection");
+      } else if (u.create->projection->type) {
+        c.Enum(*u.create->projection->type, path + ".projection.projectionType",
+               kProjectionTypes);
+      }
+      CheckThroughput(c, u.create->throughput, path + ".provisionedThroughput");
+    }
+    if (u.remove) name(*u.remove, base + ".delete");
   }
 }
 
@@ -406,6 +485,8 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
   auto table_class = r.String(body, "TableClass");
   auto deletion_protection = r.Bool(body, "DeletionProtectionEnabled");
   const Json* gsi_updates = r.List(body, "GlobalSecondaryIndexUpdates");
+  std::vector<RawIndexUpdate> index_updates;
+  if (gsi_updates != nullptr) index_updates = ReadIndexUpdates(r, *gsi_updates);
   const Json* replica_updates = r.List(body, "ReplicaUpdates");
   if (!r.ok()) return r.status();
 
@@ -415,6 +496,7 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
   CheckThroughput(c, throughput, "provisionedThroughput");
   if (billing) c.Enum(*billing, "billingMode", kBillingModes);
   CheckStreamAndSse(c, stream, sse);
+  CheckIndexUpdates(c, index_updates);
   STATOR_RETURN_IF_ERROR(c.status());
 
   ops::UpdateTableRequest req;
@@ -434,6 +516,22 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
   req.table_class = table_class;
   req.deletion_protection = deletion_protection;
   req.has_global_index_updates = gsi_updates != nullptr && !gsi_updates->empty();
+  for (const RawIndexUpdate& u : index_updates) {
+    ops::GlobalIndexUpdateInput in;
+    in.actions = (u.create ? 1 : 0) + (u.update ? 1 : 0) + (u.remove ? 1 : 0);
+    if (u.create) {
+      in.kind = ops::GlobalIndexUpdateInput::Kind::kCreate;
+      in.index = ToIndexes({*u.create}).front();
+    } else if (u.update) {
+      in.kind = ops::GlobalIndexUpdateInput::Kind::kUpdate;
+      in.index.index_name = *u.update->name;
+      if (u.update->throughput) in.throughput = ToThroughput(*u.update->throughput);
+    } else if (u.remove) {
+      in.kind = ops::GlobalIndexUpdateInput::Kind::kDelete;
+      in.index.index_name = *u.remove->name;
+    }
+    req.global_index_updates.push_back(std::move(in));
+  }
   req.has_replica_updates = replica_updates != nullptr && !replica_updates->empty();
   return req;
 }
