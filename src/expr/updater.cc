@@ -20,6 +20,14 @@ Status MissingAttribute() {
 Status IncorrectType() {
   return Status::Validation("An operand in the update expression has an incorrect data type");
 }
+// ADD or DELETE against a stored value of another type: DynamoDB words it
+// differently for the legacy AttributeUpdates.
+Status StoredTypeMismatch(UpdateDialect dialect) {
+  if (dialect == UpdateDialect::kAttributeUpdates) {
+    return Status::Validation("Type mismatch for attribute to update");
+  }
+  return IncorrectType();
+}
 Status InvalidPath() {
   return Status::Validation(
       "The document path provided in the update expression is invalid for update");
@@ -125,14 +133,15 @@ std::optional<AttributeValue> SetDifference(const AttributeValue& a, const Attri
 bool IsSet(Type t) { return t == Type::kSS || t == Type::kNS || t == Type::kBS; }
 
 // ADD's result for the current value (nullptr: missing) and the operand.
-Result<AttributeValue> AddValue(const AttributeValue* current, const AttributeValue& operand) {
+Result<AttributeValue> AddValue(const AttributeValue* current, const AttributeValue& operand,
+                                UpdateDialect dialect) {
   if (current == nullptr) {
     if (operand.type() == Type::kN || IsSet(operand.type()) || operand.type() == Type::kL) {
       return operand;
     }
     return IncorrectType();
   }
-  if (current->type() != operand.type()) return IncorrectType();
+  if (current->type() != operand.type()) return StoredTypeMismatch(dialect);
   switch (current->type()) {
     case Type::kN: {
       STATOR_ASSIGN_OR_RETURN(model::Number n, model::Number::Add(current->n(), operand.n()));
@@ -145,7 +154,7 @@ Result<AttributeValue> AddValue(const AttributeValue* current, const AttributeVa
     }
     default:
       if (IsSet(current->type())) return SetUnion(*current, operand);
-      return IncorrectType();
+      return StoredTypeMismatch(dialect);
   }
 }
 
@@ -233,7 +242,8 @@ Status RemoveAll(model::Item& item, const std::vector<const Path*>& paths) {
 
 }  // namespace
 
-Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item& item) {
+Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item& item,
+                                UpdateDialect dialect) {
   // Right-hand sides first, all against the item before the update.
   std::vector<AttributeValue> values;
   values.reserve(update.actions.size());
@@ -258,7 +268,7 @@ Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item&
         break;
       case UpdateAction::Kind::kAdd: {
         STATOR_RETURN_IF_ERROR(Parent(out, a.path).status());
-        STATOR_ASSIGN_OR_RETURN(AttributeValue sum, AddValue(Lookup(out, a.path), values[i]));
+        STATOR_ASSIGN_OR_RETURN(AttributeValue sum, AddValue(Lookup(out, a.path), values[i], dialect));
         STATOR_RETURN_IF_ERROR(Store(out, a.path, std::move(sum)));
         break;
       }
@@ -266,7 +276,7 @@ Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item&
         STATOR_RETURN_IF_ERROR(Parent(out, a.path).status());
         const AttributeValue* current = Lookup(out, a.path);
         if (current == nullptr) break;
-        if (current->type() != values[i].type()) return IncorrectType();
+        if (current->type() != values[i].type()) return StoredTypeMismatch(dialect);
         if (auto rest = SetDifference(*current, values[i])) {
           STATOR_RETURN_IF_ERROR(Store(out, a.path, std::move(*rest)));
         } else {

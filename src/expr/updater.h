@@ -25,8 +25,14 @@
 
 namespace stator::expr {
 
+// Which request parameter the update came from: the legacy AttributeUpdates
+// word an ADD/DELETE against a stored value of another type differently
+// ("Type mismatch for attribute to update").
+enum class UpdateDialect { kExpression, kAttributeUpdates };
+
 // `item` is the current item (empty map for a missing item, typically holding just the key
 // attributes then). Returns the updated item.
-Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item& item);
+Result<model::Item> ApplyUpdate(const ResolvedUpdate& update, const model::Item& item,
+                                UpdateDialect dialect = UpdateDialect::kExpression);
 
 }  // namespace stator::expr

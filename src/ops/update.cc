@@ -124,7 +124,10 @@ Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItem
         new_item.reset();
         if (!current && !CreatesItem(update)) return storage::WriteDecision::None();
         STATOR_ASSIGN_OR_RETURN(model::Item updated,
-                                expr::ApplyUpdate(update, current ? *current : req.key));
+                                expr::ApplyUpdate(update, current ? *current : req.key,
+                                                  req.legacy_update
+                                                      ? expr::UpdateDialect::kAttributeUpdates
+                                                      : expr::UpdateDialect::kExpression));
         if (model::ItemSize(updated) > validation::kMaxItemBytes) {
           return Status::Validation("Item size to update has exceeded the maximum allowed size");
         }

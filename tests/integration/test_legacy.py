@@ -213,9 +213,6 @@ def test_key_attributes_cannot_be_updated(call, table):
     assert get(call, table) is None
 
 
-@pytest.mark.xfail(strict=True, reason="ops::UpdateItem gives the UpdateExpression text "
-                   "'An operand in the update expression has an incorrect data type' for "
-                   "AttributeUpdates too")
 def test_add_and_delete_type_mismatch(call, table):
     assert put(call, table) == (200, {})
     for updates in ({"ss": {"Action": "ADD", "Value": N(1)}},
