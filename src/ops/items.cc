@@ -1,6 +1,9 @@
 #include "ops/items.h"
 
+#include <cmath>
+
 #include "model/item_size.h"
+#include "storage/keys.h"
 #include "ops/tables.h"
 #include "validation/keys.h"
 
@@ -9,6 +12,31 @@ namespace stator::ops {
 Status ReturnValuesAllOldOrNone(ReturnValues rv) {
   if (rv == ReturnValues::kNone || rv == ReturnValues::kAllOld) return Status::OK();
   return Status::Validation("ReturnValues can only be ALL_OLD or NONE");
+}
+
+Result<std::optional<ItemCollectionMetrics>> MeasureItemCollection(const RequestContext& ctx,
+                                                                   const model::TableDef& table,
+                                                                   const model::Item& key) {
+  if (table.local_indexes.empty()) return std::optional<ItemCollectionMetrics>();
+  const model::AttributeValue& partition = key.at(table.key.hash.name);
+  size_t bytes = 0;
+  auto add = [&](const model::IndexDef* index) -> Status {
+    const std::string prefix = storage::PartitionPrefix(table, index, partition);
+    return ctx.engine().Iterate(
+        storage::ReadRange{prefix, storage::PrefixSuccessor(prefix)},
+        [&](std::string_view, model::Item item) -> Result<bool> {
+          bytes += model::ItemSize(item);
+          return true;
+        });
+  };
+  STATOR_RETURN_IF_ERROR(add(nullptr));
+  for (const auto& index : table.local_indexes) STATOR_RETURN_IF_ERROR(add(&index));
+  ItemCollectionMetrics m;
+  m.key.emplace(table.key.hash.name, partition);
+  const double gb = std::floor(static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+  m.size_low_gb = gb;
+  m.size_high_gb = gb + 1;
+  return std::optional<ItemCollectionMetrics>(std::move(m));
 }
 
 Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemRequest& req) {
@@ -31,6 +59,10 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
   WriteItemResponse resp;
   resp.consumed_capacity =
       MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, req.item);
+  if (req.return_item_collection_metrics) {
+    STATOR_ASSIGN_OR_RETURN(resp.item_collection_metrics,
+                            MeasureItemCollection(ctx, *table, key));
+  }
   if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
   return resp;
 }
@@ -53,6 +85,10 @@ Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItem
   WriteItemResponse resp;
   resp.consumed_capacity =
       MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, std::nullopt);
+  if (req.return_item_collection_metrics) {
+    STATOR_ASSIGN_OR_RETURN(resp.item_collection_metrics,
+                            MeasureItemCollection(ctx, *table, req.key));
+  }
   if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
   return resp;
 }

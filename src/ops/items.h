@@ -28,6 +28,7 @@ struct PutItemRequest {
   WriteConditionParams condition;
   ReturnValues return_values = ReturnValues::kNone;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  bool return_item_collection_metrics = false;  // ReturnItemCollectionMetrics=SIZE
 };
 
 struct DeleteItemRequest {
@@ -36,6 +37,7 @@ struct DeleteItemRequest {
   WriteConditionParams condition;
   ReturnValues return_values = ReturnValues::kNone;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  bool return_item_collection_metrics = false;
 };
 
 struct GetItemRequest {
@@ -46,10 +48,26 @@ struct GetItemRequest {
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
 };
 
+// The item collection (the items sharing a partition key, with their local
+// index entries) a write touched, on tables with local indexes.
+struct ItemCollectionMetrics {
+  model::Item key;  // the partition key attribute
+  double size_low_gb = 0;
+  double size_high_gb = 1;
+};
+
 struct WriteItemResponse {
   std::optional<model::Item> attributes;  // ReturnValues ALL_OLD
   std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
+
+// ReturnItemCollectionMetrics=SIZE: the size of the collection of `key`'s
+// partition, measured (items and local-index entries), as a 1 GB range.
+// nullopt when the table has no local index, as DynamoDB answers nothing then.
+Result<std::optional<ItemCollectionMetrics>> MeasureItemCollection(const RequestContext& ctx,
+                                                                   const model::TableDef& table,
+                                                                   const model::Item& key);
 
 struct GetItemResponse {
   std::optional<model::Item> item;

@@ -140,6 +140,10 @@ Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItem
   WriteItemResponse resp;
   resp.consumed_capacity =
       MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, new_item);
+  if (req.return_item_collection_metrics) {
+    STATOR_ASSIGN_OR_RETURN(resp.item_collection_metrics,
+                            MeasureItemCollection(ctx, *table, req.key));
+  }
   switch (req.return_values) {
     case ReturnValues::kAllOld:
       resp.attributes = old_item;

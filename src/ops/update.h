@@ -34,6 +34,7 @@ struct UpdateItemRequest {
   WriteConditionParams condition;
   ReturnValues return_values = ReturnValues::kNone;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  bool return_item_collection_metrics = false;
 };
 
 Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItemRequest& req);

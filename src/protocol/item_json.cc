@@ -187,6 +187,7 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
   req.table_name = *w.table_name;
   req.return_values = ToReturnValues(w.return_values);
   req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
+  req.return_item_collection_metrics = w.return_item_collection_metrics == "SIZE";
   STATOR_RETURN_IF_ERROR(ops::ReturnValuesAllOldOrNone(req.return_values));
   STATOR_RETURN_IF_ERROR(CheckConditionParams(w, ExpressionMembers{}));
   STATOR_ASSIGN_OR_RETURN(req.*field, DecodeItem(*map));
@@ -229,6 +230,7 @@ Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body) {
   req.table_name = *w.table_name;
   req.return_values = ToReturnValues(w.return_values);
   req.return_consumed_capacity = ToReturnConsumedCapacity(w.return_consumed_capacity);
+  req.return_item_collection_metrics = w.return_item_collection_metrics == "SIZE";
   ExpressionMembers members;
   members.update = true;
   members.update_expression = update_expression.has_value();
@@ -313,6 +315,12 @@ Json EncodeWriteItem(const ops::WriteItemResponse& resp) {
   if (resp.attributes) out["Attributes"] = EncodeItem(*resp.attributes);
   if (resp.consumed_capacity)
     out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
+  if (resp.item_collection_metrics) {
+    const ops::ItemCollectionMetrics& m = *resp.item_collection_metrics;
+    out["ItemCollectionMetrics"] = {
+        {"ItemCollectionKey", EncodeItem(m.key)},
+        {"SizeEstimateRangeGB", Json::array({m.size_low_gb, m.size_high_gb})}};
+  }
   return out;
 }
 

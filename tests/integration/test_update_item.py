@@ -338,3 +338,29 @@ def test_aws_cli_update(server, table):
          json.dumps({":v": {"S": "from-cli"}}), "--return-values", "UPDATED_NEW"],
         env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == {"Attributes": {"v": {"S": "from-cli"}}}
+
+
+def test_item_collection_metrics_on_tables_with_local_indexes(call, make_table, unique_name):
+    plain = make_table(unique_name(), ("pk", "S"), ("sk", "N"))
+    lsi = make_table(
+        unique_name(), ("pk", "S"), ("sk", "N"),
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "N"},
+                              {"AttributeName": "l", "AttributeType": "S"}],
+        LocalSecondaryIndexes=[{"IndexName": "byl",
+                                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                              {"AttributeName": "l", "KeyType": "RANGE"}],
+                                "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    metrics = {"ItemCollectionKey": {"pk": S("k")}, "SizeEstimateRangeGB": [0.0, 1.0]}
+    item = dict(KEY, l=S("x"))
+    assert call("PutItem", {"TableName": lsi, "Item": item,
+                            "ReturnItemCollectionMetrics": "SIZE"}) == (
+        200, {"ItemCollectionMetrics": metrics})
+    assert update(call, lsi, "SET a = :a", {":a": S("y")},
+                  ReturnItemCollectionMetrics="SIZE") == (200, {"ItemCollectionMetrics": metrics})
+    assert call("DeleteItem", {"TableName": lsi, "Key": KEY,
+                               "ReturnItemCollectionMetrics": "SIZE"}) == (
+        200, {"ItemCollectionMetrics": metrics})
+    # Without local indexes DynamoDB answers no metrics.
+    assert call("PutItem", {"TableName": plain, "Item": KEY,
+                            "ReturnItemCollectionMetrics": "SIZE"}) == (200, {})
