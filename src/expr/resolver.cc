@@ -19,6 +19,12 @@ Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
                             const std::string& parameter) {
   if (keys.empty()) return Status::Validation(parameter + " must not be empty");
   for (const auto& k : keys) {
+    if (k.size() > kMaxPlaceholderBytes) {
+      return Status::Validation(parameter +
+                                " contains invalid key: The expression attribute map contains a "
+                                "key that is too long; size of key: " +
+                                std::to_string(k.size()));
+    }
     if (!IsValidPlaceholder(k, sigil)) {
       return Status::Validation(parameter + " contains invalid key: Syntax error; key: \"" + k +
                                 "\"");

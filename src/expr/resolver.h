@@ -39,9 +39,13 @@ using NameMap = std::map<std::string, std::string>;
 // ExpressionAttributeValues key (sigil ':'): the sigil, then [0-9a-zA-Z_]+.
 bool IsValidPlaceholder(std::string_view key, char sigil);
 
+// A placeholder key, sigil included, is at most this long (DynamoDB's limit on
+// expression attribute names and values).
+inline constexpr size_t kMaxPlaceholderBytes = 255;
+
 // The keys of an ExpressionAttributeNames ('#') or ExpressionAttributeValues
 // (':') map, named `parameter` in messages: the map must not be empty and every
-// key must be well-formed.
+// key must be at most kMaxPlaceholderBytes long and well-formed.
 Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
                             const std::string& parameter);
 using ValueMap = std::map<std::string, model::AttributeValue>;

@@ -82,6 +82,14 @@ def test_conditions_with_names_and_nested_paths(call, locks):
      "ExpressionAttributeNames must not be empty"),
     ({"ConditionExpression": "a = :a", "ExpressionAttributeValues": {"a": {"S": "a"}}},
      'ExpressionAttributeValues contains invalid key: Syntax error; key: "a"'),
+    ({"ConditionExpression": "#" + "n" * 254 + " = :a",
+      "ExpressionAttributeNames": {"#" + "n" * 254: "a"},
+      "ExpressionAttributeValues": {":a": {"S": "a"}}}, None),
+    ({"ConditionExpression": "#" + "n" * 255 + " = :a",
+      "ExpressionAttributeNames": {"#" + "n" * 255: "a"},
+      "ExpressionAttributeValues": {":a": {"S": "a"}}},
+     "ExpressionAttributeNames contains invalid key: The expression attribute map contains a "
+     "key that is too long; size of key: 256"),
     ({"ConditionExpression": "a = :a", "ExpressionAttributeValues": {":a": {"SS": []}}},
      "ExpressionAttributeValues contains invalid value: One or more parameter values were "
      "invalid: An string set  may not be empty for key :a"),
@@ -101,7 +109,10 @@ def test_conditions_with_names_and_nested_paths(call, locks):
 def test_condition_parameter_errors(call, locks, extra, expected):
     request = {"TableName": locks, "Item": {"LockID": {"S": "e"}}}
     request.update(extra)
-    assert call("PutItem", request) == validation(expected)
+    if expected is None:  # within the limits: the condition is evaluated (a is absent)
+        assert call("PutItem", request)[1]["__type"] == FAILED
+    else:
+        assert call("PutItem", request) == validation(expected)
 
 
 def test_racing_lock_acquisitions_have_one_winner(server, locks):
