@@ -360,6 +360,8 @@ storage::ReadRange QueryRange(const Target& t, const KeyCondition& kc) {
       r.end = storage::PrefixSuccessor(k);
       break;
     }
+    case Op::kNotIndexable:
+      break;  // MatchKeySchema refuses these before a range is built
   }
   return r;
 }
