@@ -96,6 +96,7 @@ Result<WriteItemResponse> DeleteItem(const RequestContext& ctx, const DeleteItem
 Result<GetItemResponse> GetItem(const RequestContext& ctx, const GetItemRequest& req) {
   STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
   STATOR_RETURN_IF_ERROR(validation::ValidateKey(*table, req.key));
+  STATOR_RETURN_IF_ERROR(CheckKeyPathsScalar(*table, req.projection.paths));
   STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> item, ctx.engine().GetItem(*table, req.key));
 
   GetItemResponse resp;

@@ -101,4 +101,31 @@ model::Item ApplyProjection(const ProjectionSpec& spec, const model::Item& item)
   return out;
 }
 
+Status CheckKeyPathsScalar(const model::TableDef& table, const std::vector<expr::Path>& paths) {
+  auto is_key = [](const model::KeySchema& k, const std::string& name) {
+    return k.hash.name == name || (k.range && k.range->name == name);
+  };
+  for (const auto& path : paths) {
+    if (path.elements.size() < 2) continue;
+    const std::string& top = path.elements[0].name;
+    std::string which;
+    if (is_key(table.key, top)) {
+      which = "Key: ";
+    } else {
+      for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
+        for (const auto& index : *indexes) {
+          if (is_key(index.key, top)) which = "IndexKey: ";
+        }
+      }
+    }
+    if (!which.empty()) {
+      return Status::Validation(
+          "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+          "allowed: " +
+          which + top);
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace stator::ops

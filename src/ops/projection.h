@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "expr/ast.h"
 #include "model/attribute_value.h"
+#include "model/table.h"
 
 namespace stator::ops {
 
@@ -38,5 +39,9 @@ Status CheckParameterConflicts(const ExpressionParams& params);
 Result<ProjectionSpec> ResolveProjection(const ExpressionParams& params);
 
 model::Item ApplyProjection(const ProjectionSpec& spec, const model::Item& item);
+
+// Key attributes are scalars: a path that looks inside one ("a.b", "a[0]")
+// is refused, naming a table key ("Key: a") or an index key ("IndexKey: d").
+Status CheckKeyPathsScalar(const model::TableDef& table, const std::vector<expr::Path>& paths);
 
 }  // namespace stator::ops

@@ -308,6 +308,16 @@ std::optional<std::string> FirstKeyPath(const expr::Condition& c,
   return found;
 }
 
+// Every document path a condition reads.
+void CollectPaths(const expr::Condition& c, std::vector<expr::Path>* out) {
+  auto operand = [&](const expr::Operand& o, auto&& self) -> void {
+    if (o.kind == expr::Operand::Kind::kPath) out->push_back(o.path);
+    for (const auto& a : o.args) self(a, self);
+  };
+  for (const auto& o : c.operands) operand(o, operand);
+  for (const auto& child : c.children) CollectPaths(child, out);
+}
+
 // Top-level attribute names a condition or projection reads.
 void CollectNames(const expr::Condition& c, std::set<std::string>* out) {
   auto operand = [&](const expr::Operand& o, auto&& self) -> void {
@@ -439,7 +449,13 @@ Result<ReadResponse> ReadPage(const RequestContext& ctx, const ReadRequest& req,
         }
         if (keep) {
           ++resp.count;
-          if (resp.items) resp.items->push_back(ApplyProjection(plan.expressions.projection, item));
+          if (resp.items && plan.fetch_from_table &&
+              plan.select == Select::kAllProjectedAttributes) {
+            // Fetched for the filter only: the answer holds what the index projects.
+            resp.items->push_back(model::ProjectForIndex(*t.table, *t.index, item));
+          } else if (resp.items) {
+            resp.items->push_back(ApplyProjection(plan.expressions.projection, item));
+          }
         }
         const bool full_page = (req.limit && resp.scanned_count >= *req.limit) ||
                                read_bytes >= kPageBytes;
@@ -467,6 +483,13 @@ Result<ReadResponse> ReadPage(const RequestContext& ctx, const ReadRequest& req,
   return resp;
 }
 
+Status CheckFilterPathsScalar(const model::TableDef& table, const Expressions& e) {
+  if (!e.filter) return Status::OK();
+  std::vector<expr::Path> paths;
+  CollectPaths(e.filter->root, &paths);
+  return CheckKeyPathsScalar(table, paths);
+}
+
 // Checks shared by Query and Scan once the target is known, and the plan's
 // Select and LSI fetch decision.
 Status PlanSelect(const ReadRequest& req, PagePlan* plan) {
@@ -489,7 +512,24 @@ Status PlanSelect(const ReadRequest& req, PagePlan* plan) {
     plan->fetch_from_table = true;
     return Status::OK();
   }
-  if (t.global) return Status::OK();
+  if (t.global) {
+    // A global index holds only what it projects.
+    std::vector<std::string> missing;
+    for (const auto& p : plan->expressions.projection.paths) {
+      const std::string& n = p.elements[0].name;
+      if (!model::IndexProjects(*t.table, *t.index, n) &&
+          std::find(missing.begin(), missing.end(), n) == missing.end()) {
+        missing.push_back(n);
+      }
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& n : missing) list += (list.empty() ? "" : ", ") + n;
+      return Status::Validation("One or more parameter values were invalid: Global secondary index " +
+                                t.index->name + " does not project [" + list + "]");
+    }
+    return Status::OK();
+  }
   // A local index fetches what it does not project from the table.
   std::set<std::string> names;
   for (const auto& p : plan->expressions.projection.paths) names.insert(p.elements[0].name);
@@ -543,6 +583,7 @@ Result<ReadResponse> Query(const RequestContext& ctx, const QueryRequest& req) {
                     "conditions");
     }
   }
+  STATOR_RETURN_IF_ERROR(CheckKeyPathsScalar(*t.table, plan.expressions.projection.paths));
   if (plan.expressions.filter) {
     std::set<std::string> keys = {schema.hash.name};
     if (schema.range) keys.insert(schema.range->name);
@@ -553,6 +594,7 @@ Result<ReadResponse> Query(const RequestContext& ctx, const QueryRequest& req) {
     }
   }
   STATOR_RETURN_IF_ERROR(PlanSelect(req, &plan));
+  STATOR_RETURN_IF_ERROR(CheckFilterPathsScalar(*t.table, plan.expressions));
 
   plan.range = QueryRange(t, kc);
   plan.range.reverse = !req.scan_index_forward;
@@ -583,7 +625,9 @@ Result<ReadResponse> Scan(const RequestContext& ctx, const ScanRequest& req) {
           std::to_string(total) + " Segment: " + std::to_string(segment));
     }
   }
+  STATOR_RETURN_IF_ERROR(CheckKeyPathsScalar(*t.table, plan.expressions.projection.paths));
   STATOR_RETURN_IF_ERROR(PlanSelect(req, &plan));
+  STATOR_RETURN_IF_ERROR(CheckFilterPathsScalar(*t.table, plan.expressions));
   auto [begin, end] = storage::SegmentRange(*t.table, t.index, segment, total);
   plan.range = storage::ReadRange{std::move(begin), std::move(end)};
   if (req.exclusive_start_key) {
