@@ -26,8 +26,9 @@ enum class Deferred {
 constexpr std::array<Deferred, 5> kConditionOrder = {Deferred::kParens, Deferred::kUnknownFunction,
                                                      Deferred::kMisusedFunction,
                                                      Deferred::kReserved, Deferred::kOperands};
-constexpr std::array<Deferred, 4> kUpdateOrder = {Deferred::kReserved, Deferred::kUnknownFunction,
-                                                  Deferred::kSection, Deferred::kOperands};
+constexpr std::array<Deferred, 5> kUpdateOrder = {Deferred::kParens, Deferred::kReserved,
+                                                  Deferred::kUnknownFunction, Deferred::kSection,
+                                                  Deferred::kOperands};
 
 struct FunctionSpec {
   std::string_view name;
@@ -117,8 +118,8 @@ class Parser {
   Status ParsePathName(Path* path);
 
   // Update grammar.
-  Result<Operand> ParseSetValue();
-  Result<Operand> ParseSetTerm();
+  Result<Operand> ParseSetValue(bool* parenthesized);
+  Result<Operand> ParseSetTerm(bool allow_sum, bool* parenthesized);
 
   std::string_view text_;
   ExpressionKind kind_;
@@ -467,26 +468,42 @@ Result<ProjectionExpr> Parser::Projection() {
 
 // ---------------------------------------------------------------- update
 
-Result<Operand> Parser::ParseSetTerm() {
+// DynamoDB's SET value holds at most one "+" or "-": the whole value may be
+// parenthesized, but a parenthesized sum is never an operand of another one
+// ("(a + b) - c" and "a + (b - c)" are syntax errors at the second operator).
+Result<Operand> Parser::ParseSetTerm(bool allow_sum, bool* parenthesized) {
+  *parenthesized = false;
   if (!At(TokenKind::kLParen)) {
-    bool parenthesized = false;
-    return ParseOperand(&parenthesized);
+    bool unused = false;
+    return ParseOperand(&unused);
   }
   Advance();
   STATOR_RETURN_IF_ERROR(Enter());
-  STATOR_ASSIGN_OR_RETURN(Operand inner, ParseSetValue());
+  Operand inner;
+  bool inner_parenthesized = false;
+  if (allow_sum) {
+    STATOR_ASSIGN_OR_RETURN(inner, ParseSetValue(&inner_parenthesized));
+  } else {
+    STATOR_ASSIGN_OR_RETURN(inner, ParseSetTerm(false, &inner_parenthesized));
+    if (At(TokenKind::kPlus) || At(TokenKind::kMinus)) return SyntaxError();
+  }
   STATOR_RETURN_IF_ERROR(Expect(TokenKind::kRParen));
   --depth_;
+  if (inner_parenthesized) Defer(Deferred::kParens, "The expression has redundant parentheses;");
+  *parenthesized = true;
   return inner;
 }
 
-Result<Operand> Parser::ParseSetValue() {
-  STATOR_ASSIGN_OR_RETURN(Operand left, ParseSetTerm());
+Result<Operand> Parser::ParseSetValue(bool* parenthesized) {
+  STATOR_ASSIGN_OR_RETURN(Operand left, ParseSetTerm(true, parenthesized));
+  if (left.kind == Operand::Kind::kPlus || left.kind == Operand::Kind::kMinus) return left;
   if (!At(TokenKind::kPlus) && !At(TokenKind::kMinus)) return left;
+  *parenthesized = false;
   Operand sum;
   sum.kind = At(TokenKind::kPlus) ? Operand::Kind::kPlus : Operand::Kind::kMinus;
   Advance();
-  STATOR_ASSIGN_OR_RETURN(Operand right, ParseSetTerm());
+  bool right_parenthesized = false;
+  STATOR_ASSIGN_OR_RETURN(Operand right, ParseSetTerm(false, &right_parenthesized));
   sum.args.push_back(std::move(left));
   sum.args.push_back(std::move(right));
   return sum;
@@ -514,7 +531,8 @@ Result<UpdateExpr> Parser::Update() {
       STATOR_ASSIGN_OR_RETURN(action.path, ParsePath());
       if (action.kind == UpdateAction::Kind::kSet) {
         STATOR_RETURN_IF_ERROR(Expect(TokenKind::kEq));
-        STATOR_ASSIGN_OR_RETURN(action.value, ParseSetValue());
+        bool parenthesized = false;
+        STATOR_ASSIGN_OR_RETURN(action.value, ParseSetValue(&parenthesized));
       } else if (action.kind != UpdateAction::Kind::kRemove) {
         if (!At(TokenKind::kValuePlaceholder)) return SyntaxError();
         action.value.kind = Operand::Kind::kValue;
@@ -547,9 +565,43 @@ Status CheckText(std::string_view text, ExpressionKind kind) {
 
 }  // namespace
 
+namespace {
+
+// DynamoDB allows at most kMaxOperators operators in an expression: the
+// comparisons, BETWEEN, IN, AND, OR, NOT, "+", "-" and every function call
+// (size() and attribute_exists() included). Parentheses, paths and update
+// clauses do not count.
+constexpr size_t kMaxOperators = 300;
+
+size_t CountOperators(const Operand& o) {
+  size_t n = (o.kind == Operand::Kind::kPlus || o.kind == Operand::Kind::kMinus ||
+              o.kind == Operand::Kind::kFunction)
+                 ? 1
+                 : 0;
+  for (const Operand& a : o.args) n += CountOperators(a);
+  return n;
+}
+
+size_t CountOperators(const Condition& c) {
+  size_t n = 1;
+  for (const Operand& o : c.operands) n += CountOperators(o);
+  for (const Condition& child : c.children) n += CountOperators(child);
+  return n;
+}
+
+Status TooManyOperators(ExpressionKind kind, size_t count) {
+  return Status::Validation("Invalid " + std::string(ExpressionKindName(kind)) +
+                            ": The expression contains too many operators; operator count: " +
+                            std::to_string(count));
+}
+
+}  // namespace
+
 Result<ConditionExpr> ParseCondition(std::string_view text, ExpressionKind kind) {
   STATOR_RETURN_IF_ERROR(CheckText(text, kind));
-  return Parser(text, kind).Condition();
+  STATOR_ASSIGN_OR_RETURN(ConditionExpr expr, Parser(text, kind).Condition());
+  if (size_t n = CountOperators(expr.root); n > kMaxOperators) return TooManyOperators(kind, n);
+  return expr;
 }
 
 Result<ProjectionExpr> ParseProjection(std::string_view text) {
@@ -559,7 +611,11 @@ Result<ProjectionExpr> ParseProjection(std::string_view text) {
 
 Result<UpdateExpr> ParseUpdate(std::string_view text) {
   STATOR_RETURN_IF_ERROR(CheckText(text, ExpressionKind::kUpdate));
-  return Parser(text, ExpressionKind::kUpdate).Update();
+  STATOR_ASSIGN_OR_RETURN(UpdateExpr expr, Parser(text, ExpressionKind::kUpdate).Update());
+  size_t n = 0;
+  for (const UpdateAction& a : expr.actions) n += CountOperators(a.value);
+  if (n > kMaxOperators) return TooManyOperators(ExpressionKind::kUpdate, n);
+  return expr;
 }
 
 }  // namespace stator::expr

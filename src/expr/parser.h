@@ -13,8 +13,10 @@
 //               | operand IN "(" operand ("," operand)* ")"
 //   projection := path ("," path)*
 //   update     := clause+, each of SET/REMOVE/ADD/DELETE at most once, in any order
-//   SET        := path "=" value ("," path "=" value)*;  value := term [("+" | "-") term]
-//                 term := operand | "(" value ")"  (functions if_not_exists, list_append)
+//   SET        := path "=" value ("," path "=" value)*
+//                 value := "(" value ")" | term [("+" | "-") term]
+//                 term := operand | "(" term ")"  (functions if_not_exists, list_append)
+//                 (one "+" or "-" at most: "a + b + c" and "(a + b) - c" are syntax errors)
 //   REMOVE     := path ("," path)*
 //   ADD/DELETE := path :value ("," path :value)*
 //

@@ -257,5 +257,50 @@ TEST(ParserTest, RandomGarbage) {
   }
 }
 
+TEST(ParserTest, OperatorLimit) {
+  auto conjunction = [](int comparisons) {
+    std::string text;
+    for (int i = 0; i < comparisons; ++i) text += (i ? " AND " : "") + std::string("a = :v");
+    return text;
+  };
+  EXPECT_EQ(Cond(conjunction(150)).substr(0, 5), "(AND ");  // 299 operators
+  EXPECT_EQ(Cond(conjunction(151)),
+            "Invalid ConditionExpression: The expression contains too many operators; operator "
+            "count: 301");
+  // Functions count (DynamoDB: 100 "size(a) = :v" joined by AND, plus one
+  // attribute_exists, is 301).
+  std::string functions;
+  for (int i = 0; i < 100; ++i) functions += "size(a) = :v AND ";
+  EXPECT_EQ(Cond(functions + "attribute_exists(b)"),
+            "Invalid ConditionExpression: The expression contains too many operators; operator "
+            "count: 301");
+  std::string nots;
+  for (int i = 0; i < 250; ++i) nots += "NOT ";
+  EXPECT_EQ(Cond(nots + "a = :v").substr(0, 5), "(NOT ");  // 251 operators
+  // An update needs one action per "+": a chain "a + b + c" is a syntax error.
+  auto sum = [](int actions) {
+    std::string text = "SET ";
+    for (int i = 0; i < actions; ++i) text += (i ? "," : "") + ("a" + std::to_string(i)) + "=:v+:v";
+    return text;
+  };
+  EXPECT_EQ(Upd("SET a = :v + :v + :v"),
+            "Invalid UpdateExpression: Syntax error; token: \"+\", near: \":v + :v\"");
+  EXPECT_EQ(Upd("SET a = (:v + :v) - :v"),
+            "Invalid UpdateExpression: Syntax error; token: \"-\", near: \") - :v\"");
+  EXPECT_EQ(Upd("SET a = (:v) + :v"), "SET a (+ :v :v)");
+  EXPECT_EQ(Upd("SET a = (:v + :v), b = :v"), "SET a (+ :v :v); SET b :v");
+  for (const char* redundant : {"SET a = ((:v + :v))", "SET a = ((:v)) - ((:v))",
+                                "SET a = (((:v) + :v))"}) {
+    EXPECT_EQ(Upd(redundant), "Invalid UpdateExpression: The expression has redundant parentheses;")
+        << redundant;
+  }
+  EXPECT_EQ(Upd("SET a = :v + (:v - :v)"),
+            "Invalid UpdateExpression: Syntax error; token: \"-\", near: \":v - :v\"");
+  EXPECT_EQ(Upd(sum(300)).substr(0, 9), "SET a0 (+");
+  EXPECT_EQ(Upd(sum(301)),
+            "Invalid UpdateExpression: The expression contains too many operators; operator "
+            "count: 301");
+}
+
 }  // namespace
 }  // namespace stator::expr
