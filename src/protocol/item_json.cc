@@ -12,12 +12,6 @@ namespace {
 
 constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
 
-ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
-  if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
-  if (v == "INDEXES") return ops::ReturnConsumedCapacity::kIndexes;
-  return ops::ReturnConsumedCapacity::kNone;
-}
-
 ops::ReturnValues ToReturnValues(const std::optional<std::string>& v) {
   if (v == "ALL_OLD") return ops::ReturnValues::kAllOld;
   if (v == "UPDATED_OLD") return ops::ReturnValues::kUpdatedOld;
@@ -201,6 +195,12 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
 }
 
 }  // namespace
+
+ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
+  if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
+  if (v == "INDEXES") return ops::ReturnConsumedCapacity::kIndexes;
+  return ops::ReturnConsumedCapacity::kNone;
+}
 
 Result<ops::PutItemRequest> DecodePutItem(const Json& body) {
   return DecodeSingleWrite(body, "Item", "item", &ops::PutItemRequest::item);

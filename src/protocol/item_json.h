@@ -15,6 +15,9 @@ Result<ops::GetItemRequest> DecodeGetItem(const Json& body);
 Result<ops::DeleteItemRequest> DecodeDeleteItem(const Json& body);
 Result<ops::UpdateItemRequest> DecodeUpdateItem(const Json& body);
 
+// ReturnConsumedCapacity's (enum-checked) value; NONE when absent.
+ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v);
+
 Json EncodeWriteItem(const ops::WriteItemResponse& resp);
 Json EncodeGetItem(const ops::GetItemResponse& resp);
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);

@@ -18,12 +18,6 @@ ops::Select ToSelect(const std::string& s) {
   return ops::Select::kSpecificAttributes;
 }
 
-ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
-  if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
-  if (v == "INDEXES") return ops::ReturnConsumedCapacity::kIndexes;
-  return ops::ReturnConsumedCapacity::kNone;
-}
-
 // The members Query and Scan share, as read in phase 1.
 struct ReadMembers {
   std::optional<std::string> table_name;

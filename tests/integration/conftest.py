@@ -270,3 +270,36 @@ def make_table(call, ddb):
         wait_for_table(ddb, name)
         return name
     return create
+
+
+def select_error_cases(attribute, index):
+    """The Select combinations DynamoDB refuses, shared by Query and Scan: (extra request
+    members, message). `attribute` is any attribute name, `index` a local or global index
+    of the table."""
+    cases = [({"Select": "SPECIFIC_ATTRIBUTES"},
+              "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+              "SPECIFIC_ATTRIBUTES"),
+             ({"Select": "ALL_PROJECTED_ATTRIBUTES"},
+              "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")]
+    for select, what in (("ALL_ATTRIBUTES", "ALL_ATTRIBUTES"),
+                         ("ALL_PROJECTED_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"),
+                         ("COUNT", "only the Count")):
+        for member, value in (("ProjectionExpression", attribute), ("AttributesToGet", [attribute])):
+            extra = {"Select": select, member: value}
+            if select == "ALL_PROJECTED_ATTRIBUTES":
+                extra["IndexName"] = index
+            cases.append((extra, "Cannot specify the %s when choosing to get %s" % (member, what)))
+    return cases
+
+
+class KeepAliveClient:
+    """Requests over one keep-alive connection to a server: client(operation, request) ->
+    (status, body)."""
+
+    def __init__(self, server):
+        self.port = server.port
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+    def __call__(self, operation, request):
+        status, _, body = raw_request(self.port, operation, request, conn=self.conn)
+        return status, body

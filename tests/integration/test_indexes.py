@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import raw_request, wait_for_table
+from conftest import KeepAliveClient, raw_request, wait_for_table
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 INVALID = "One or more parameter values were invalid: "
@@ -108,16 +108,8 @@ def item_size(item):
     return sum(len(name.encode()) + value_size(value) for name, value in item.items())
 
 
-class Api:
+class Api(KeepAliveClient):
     """Requests over one keep-alive connection to a server."""
-
-    def __init__(self, server):
-        self.port = server.port
-        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-
-    def __call__(self, operation, request):
-        status, _, body = raw_request(self.port, operation, request, conn=self.conn)
-        return status, body
 
     def ok(self, operation, request):
         status, body = self(operation, request)

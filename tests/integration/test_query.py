@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import raw_request
+from conftest import raw_request, select_error_cases
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 NOT_FOUND = "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
@@ -897,25 +897,7 @@ def test_filters_allowed_on_base_table_keys_in_index_queries(call, indexed):
     assert body["Count"] == 3
 
 
-SELECT_ERRORS = [
-    ({"Select": "SPECIFIC_ATTRIBUTES"},
-     "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
-     "SPECIFIC_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES"},
-     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
-    ({"Select": "ALL_ATTRIBUTES", "ProjectionExpression": "c"},
-     "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES", "ProjectionExpression": "c", "IndexName": "index1"},
-     "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"),
-    ({"Select": "COUNT", "ProjectionExpression": "c"},
-     "Cannot specify the ProjectionExpression when choosing to get only the Count"),
-    ({"Select": "ALL_ATTRIBUTES", "AttributesToGet": ["c"]},
-     "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES", "AttributesToGet": ["c"], "IndexName": "index1"},
-     "Cannot specify the AttributesToGet when choosing to get ALL_PROJECTED_ATTRIBUTES"),
-    ({"Select": "COUNT", "AttributesToGet": ["c"]},
-     "Cannot specify the AttributesToGet when choosing to get only the Count"),
-]
+SELECT_ERRORS = select_error_cases("c", "index1")
 
 
 @pytest.mark.parametrize("extra,message", SELECT_ERRORS)

@@ -2,13 +2,12 @@
 indexes, ScanFilter and FilterExpression (key attributes allowed), Select, capacity and the
 errors DynamoDB gives for Scan's parameters."""
 
-import http.client
 import random
 import uuid
 
 import pytest
 
-from conftest import raw_request
+from conftest import KeepAliveClient, select_error_cases
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 INVALID = "One or more parameter values were invalid: "
@@ -27,16 +26,8 @@ def new_name(tag):
     return f"it_scan_{tag}_{uuid.uuid4().hex[:8]}"
 
 
-class Client:
+class Client(KeepAliveClient):
     """Scan requests over one keep-alive connection."""
-
-    def __init__(self, server):
-        self.port = server.port
-        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-
-    def __call__(self, operation, request):
-        status, _, body = raw_request(self.port, operation, request, conn=self.conn)
-        return status, body
 
     def ok(self, request):
         status, body = self("Scan", request)
@@ -344,24 +335,7 @@ def test_filters_may_use_key_attributes(client, table):
     assert body["Items"] and all(i == {"g": S("g2")} for i in body["Items"])
 
 
-SELECT_ERRORS = [
-    ({"Select": "SPECIFIC_ATTRIBUTES"},
-     "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
-     "SPECIFIC_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES"},
-     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
-    ({"Select": "ALL_ATTRIBUTES", "ProjectionExpression": "x"},
-     "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES", "ProjectionExpression": "x", "IndexName": "by_g"},
-     "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"),
-    ({"Select": "COUNT", "ProjectionExpression": "x"},
-     "Cannot specify the ProjectionExpression when choosing to get only the Count"),
-    ({"Select": "ALL_ATTRIBUTES", "AttributesToGet": ["x"]},
-     "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"),
-    ({"Select": "ALL_PROJECTED_ATTRIBUTES", "AttributesToGet": ["x"], "IndexName": "by_g"},
-     "Cannot specify the AttributesToGet when choosing to get ALL_PROJECTED_ATTRIBUTES"),
-    ({"Select": "COUNT", "AttributesToGet": ["x"]},
-     "Cannot specify the AttributesToGet when choosing to get only the Count"),
+SELECT_ERRORS = select_error_cases("x", "by_g") + [
     ({"Select": "ALL_ATTRIBUTES", "IndexName": "by_h"},
      INVALID + "Select type ALL_ATTRIBUTES is not supported for global secondary index by_h "
                "because its projection type is not ALL"),
