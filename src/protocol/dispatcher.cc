@@ -7,6 +7,7 @@
 
 #include "common/crc32.h"
 #include "common/ids.h"
+#include "protocol/batch_json.h"
 #include "protocol/errors.h"
 #include "protocol/item_json.h"
 #include "protocol/query_json.h"
@@ -96,6 +97,14 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
       {"UpdateItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeUpdateItem(body), &ops::UpdateItem, &EncodeWriteItem);
+       }},
+      {"BatchGetItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeBatchGetItem(body), &ops::BatchGetItem, &EncodeBatchGetItem);
+       }},
+      {"BatchWriteItem",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeBatchWriteItem(body), &ops::BatchWriteItem, &EncodeBatchWriteItem);
        }},
   };
   return kOps;
