@@ -7,6 +7,9 @@ STATOR_BUILD_PACKAGES=(build-essential cmake pkg-config librocksdb-dev libboost-
   nlohmann-json3-dev libssl-dev libspdlog-dev libgtest-dev zlib1g-dev)
 # Extra packages the test suites need: the real clients Stator is tested with.
 STATOR_TEST_PACKAGES=(python3 python3-boto3 python3-pytest awscli)
+# The fuzz step's compiler and libFuzzer's runtime (which clang, installed without its
+# recommended packages, lacks).
+STATOR_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -33,4 +36,50 @@ build_stator() {
   shift 2
   cmake -S "$STATOR_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   cmake --build "$dir" -j "$(build_jobs)"
+}
+
+# fuzz_stator DIR SECONDS: builds the libFuzzer targets of tests/fuzz with clang in DIR and
+# runs each (one per seed directory tests/fuzz/corpus/<target>/) with fuzz_target. Returns
+# non-zero at the first target that fails.
+fuzz_stator() {
+  local dir="$1" seconds="$2" seeds
+  # -O1 and line tables only: quicker to build, and stack traces still name lines.
+  CC=clang CXX=clang++ cmake -S "$STATOR_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DSTATOR_FUZZ=ON -DSTATOR_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$dir" -j "$(build_jobs)" --target fuzz_targets
+  for seeds in "$STATOR_ROOT"/tests/fuzz/corpus/*/; do
+    fuzz_target "$dir" "$(basename "$seeds")" "$seeds" "$seconds" || return 1
+  done
+}
+
+# fuzz_target DIR TARGET SEEDS SECONDS: replays TARGET's saved crash reproducers
+# (tests/fuzz/regressions/TARGET/), then fuzzes it for SECONDS from a copy of SEEDS. On a
+# crash, leak, timeout or failed check, prints the end of its log, leaves the input in
+# DIR/artifacts/TARGET/ and returns non-zero.
+fuzz_target() {
+  local dir="$1" target="$2" seeds="$3" seconds="$4"
+  local bin="$dir/tests/fuzz/$target" corpus="$dir/corpus/$target"
+  local artifacts="$dir/artifacts/$target/" log_file="$dir/$target.log"
+  local regressions=("$STATOR_ROOT/tests/fuzz/regressions/$target"/*)
+  rm -rf "$corpus" "$artifacts"
+  mkdir -p "$corpus" "$artifacts"
+  cp "$seeds"/* "$corpus"/
+  log "fuzzing $target for ${seconds}s"
+  local ok=1
+  : >"$log_file"
+  if [ -e "${regressions[0]}" ]; then
+    "$bin" -artifact_prefix="$artifacts" "${regressions[@]}" >>"$log_file" 2>&1 || ok=0
+  fi
+  if [ "$ok" = 1 ]; then
+    "$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$artifacts" "$corpus" >>"$log_file" 2>&1 || ok=0
+  fi
+  if [ "$ok" = 1 ]; then
+    grep -E '^Done [0-9]+ runs' "$log_file" >&2 || true
+    return 0
+  fi
+  tail -n 60 "$log_file" >&2
+  log "$target failed; full log: $log_file; crashing input in $artifacts"
+  return 1
 }

@@ -3,8 +3,10 @@
 # runs every test suite:
 #   1. unit tests (GoogleTest) under AddressSanitizer and UBSan;
 #   2. integration tests: the release binary driven by boto3, the AWS CLI
-#      and raw HTTP (pytest).
-# Usage: scripts/test.sh [unit|integration]   (default: both)
+#      and raw HTTP (pytest);
+#   3. fuzzing: each libFuzzer target in tests/fuzz for a bounded time (clang
+#      and libFuzzer's runtime are installed when missing).
+# Usage: scripts/test.sh [unit|integration|fuzz]   (default: all three)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,4 +27,10 @@ if [ "$what" = all ] || [ "$what" = integration ]; then
   # Debian's python3 and AWS CLI v2, not whatever may come earlier on PATH.
   STATOR_BIN="$STATOR_ROOT/build/stator" AWS_CLI=/usr/bin/aws \
     /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+fi
+
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+  log "fuzz targets (libFuzzer with address,undefined sanitizers)"
+  ensure_packages "${STATOR_FUZZ_PACKAGES[@]}"
+  fuzz_stator "$STATOR_ROOT/build-fuzz" 20
 fi
