@@ -14,8 +14,6 @@ constexpr std::string_view kKeysAndAttributesMapType =
 constexpr std::string_view kWriteRequestMapType =
     "java.util.Map<java.lang.String, "
     "java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>>";
-constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
-constexpr std::string_view kStartOfStructure = "Start of structure or map found where not expected";
 // The deserialiser's message for a scalar where a parameterised collection
 // (a list of write requests, a key map inside Keys) is expected.
 constexpr std::string_view kParameterizedCast =

@@ -10,7 +10,6 @@
 namespace stator::protocol {
 namespace {
 
-constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
 
 ops::ReturnValues ToReturnValues(const std::optional<std::string>& v) {
   if (v == "ALL_OLD") return ops::ReturnValues::kAllOld;

@@ -6,7 +6,6 @@
 namespace stator::protocol {
 namespace {
 
-constexpr std::string_view kStartOfStructure = "Start of structure or map found where not expected";
 constexpr std::string_view kUnexpectedField = "Unexpected field type";
 constexpr std::string_view kUnexpectedValue = "Unexpected value type in payload";
 

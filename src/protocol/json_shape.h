@@ -93,6 +93,14 @@ class Constraints {
   std::vector<std::string> errors_;
 };
 
+// DynamoDB's Java type of a string-to-string map (ExpressionAttributeNames),
+// named in its type-error messages.
+inline constexpr std::string_view kStringMapType =
+    "java.util.Map<java.lang.String, java.lang.String>";
+// Its message for an object where a scalar belongs.
+inline constexpr std::string_view kStartOfStructure =
+    "Start of structure or map found where not expected";
+
 // The DynamoDB enum sets, in DynamoDB's order for messages.
 extern const std::vector<std::string_view> kReturnConsumedCapacityValues;
 extern const std::vector<std::string_view> kReturnValuesValues;

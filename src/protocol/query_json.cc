@@ -7,7 +7,6 @@
 namespace stator::protocol {
 namespace {
 
-constexpr std::string_view kStringMapType = "java.util.Map<java.lang.String, java.lang.String>";
 const std::vector<std::string_view> kSelectValues = {
     "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"};
 
