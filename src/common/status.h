@@ -48,6 +48,7 @@ enum class Code : unsigned char {
   kIOError,                    // storage I/O failure -> InternalServerError
   kCorruption,                 // persisted data failed to decode -> InternalServerError
   kNotFound,                   // internal "no such record"; never sent as is
+  kAborted,                    // internal "lost a race, retry"; never sent as is
 };
 
 // Extra, typed facts an error carries to the wire (e.g. the item returned by

@@ -57,10 +57,23 @@ Result<TableDescription> DescribeTable(const RequestContext& ctx, const std::str
 }
 
 Result<TableDescription> UpdateTable(const RequestContext& ctx, const UpdateTableRequest& req) {
-  storage::TablePtr current = ctx.engine().FindTable(req.table_name);
-  if (current == nullptr) return TableNotFound(req.table_name);
-  STATOR_ASSIGN_OR_RETURN(model::TableDef def, ApplyTableUpdate(*current, req, ctx.NowMicros()));
-  STATOR_ASSIGN_OR_RETURN(storage::TablePtr updated, ctx.engine().ReplaceTable(std::move(def)));
+  // The change is computed from the current definition and published only if
+  // that is still current, so concurrent UpdateTables never lose each other's
+  // changes (e.g. two index creations); a lost race recomputes.
+  storage::TablePtr current;
+  storage::TablePtr updated;
+  while (true) {
+    current = ctx.engine().FindTable(req.table_name);
+    if (current == nullptr) return TableNotFound(req.table_name);
+    STATOR_ASSIGN_OR_RETURN(model::TableDef def,
+                            ApplyTableUpdate(*current, req, ctx.NowMicros()));
+    Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
+    if (replaced.ok()) {
+      updated = std::move(replaced).value();
+      break;
+    }
+    if (replaced.status().code() != Code::kAborted) return replaced.status();
+  }
   // Capacity changes take a while on DynamoDB: the response says UPDATING
   // and still shows the throughput in force before the change.
   bool capacity_change = req.billing_mode || req.throughput;

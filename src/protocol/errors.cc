@@ -44,6 +44,7 @@ std::string ErrorType(Code code) {
     case Code::kIOError:
     case Code::kCorruption:
     case Code::kNotFound:
+    case Code::kAborted:
       break;
   }
   return std::string(kDynamo) + "InternalServerError";
@@ -62,6 +63,7 @@ ErrorResponse RenderError(const Status& status) {
     case Code::kIOError:
     case Code::kCorruption:
     case Code::kNotFound:
+    case Code::kAborted:
       // Storage details stay in the server's log, as DynamoDB's do.
       out.http_status = 500;
       body["message"] = "Internal server error";

@@ -166,12 +166,15 @@ class Engine::Impl {
     return ptr;
   }
 
-  Result<TablePtr> ReplaceTable(model::TableDef def) {
+  Result<TablePtr> ReplaceTable(model::TableDef def, const TablePtr& expected) {
     std::unique_lock lock(catalog_mu_);
     auto it = tables_.find(def.name);
     if (it == tables_.end() || it->second->table_id != def.table_id) {
       return Status::ResourceNotFound("Requested resource not found: Table: " + def.name +
                                       " not found");
+    }
+    if (expected != nullptr && it->second != expected) {
+      return Status(Code::kAborted, "table definition changed concurrently");
     }
     const model::TableDef& old = *it->second;
     def.next_index_id = std::max(def.next_index_id, old.next_index_id);
@@ -496,7 +499,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options, const
 std::vector<TablePtr> Engine::ListTables() const { return impl_->ListTables(); }
 TablePtr Engine::FindTable(std::string_view name) const { return impl_->FindTable(name); }
 Result<TablePtr> Engine::CreateTable(model::TableDef def) { return impl_->CreateTable(std::move(def)); }
-Result<TablePtr> Engine::ReplaceTable(model::TableDef def) { return impl_->ReplaceTable(std::move(def)); }
+Result<TablePtr> Engine::ReplaceTable(model::TableDef def, const TablePtr& expected) {
+  return impl_->ReplaceTable(std::move(def), expected);
+}
 Status Engine::DeleteTable(std::string_view name) { return impl_->DeleteTable(name); }
 TableStats Engine::GetStats(uint64_t table_id) const { return impl_->GetStats(table_id); }
 TableStats Engine::GetIndexStats(uint64_t table_id, uint32_t index_id) const {

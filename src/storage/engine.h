@@ -98,8 +98,10 @@ class Engine {
   // Replaces the definition of an existing table (same name and id). Indexes
   // with id 0 are new: they get ids, and those with status CREATING are
   // backfilled in the background. Indexes no longer present lose their
-  // entries in the same batch.
-  Result<TablePtr> ReplaceTable(model::TableDef def);
+  // entries in the same batch. With `expected`, the replacement happens only if
+  // the table's definition is still that one (else kAborted, and the caller
+  // recomputes its change from the current definition).
+  Result<TablePtr> ReplaceTable(model::TableDef def, const TablePtr& expected = nullptr);
   // Removes the table and all its items. kResourceNotFound if absent.
   Status DeleteTable(std::string_view name);
   TableStats GetStats(uint64_t table_id) const;

@@ -9,6 +9,7 @@
 
 #include "model/item_size.h"
 #include "storage/catalog_codec.h"
+#include "storage/keys.h"
 
 namespace stator::storage {
 namespace {
@@ -81,6 +82,82 @@ TEST(EngineTest, CreateFindListDeleteTables) {
   EXPECT_TRUE(engine->DeleteTable("beta").ok());
   EXPECT_EQ(engine->FindTable("beta"), nullptr);
   EXPECT_EQ(engine->DeleteTable("beta").code(), Code::kResourceNotFound);
+}
+
+TEST(EngineTest, ReplaceTableRefusesAStaleDefinition) {
+  auto engine = OpenInMemory();
+  TablePtr first = engine->CreateTable(HashRangeTable("t1")).value();
+  model::TableDef protect = *first;
+  protect.deletion_protection = true;
+  ASSERT_TRUE(engine->ReplaceTable(protect, first).ok());
+  // A change computed from `first` would undo the one just published.
+  model::TableDef stale = *first;
+  stale.table_class = model::TableClass::kStandardInfrequentAccess;
+  EXPECT_EQ(engine->ReplaceTable(stale, first).status().code(), Code::kAborted);
+  TablePtr now = engine->FindTable("t1");
+  EXPECT_TRUE(now->deletion_protection);
+  EXPECT_EQ(now->table_class, model::TableClass::kStandard);
+  EXPECT_TRUE(engine->ReplaceTable(stale, now).ok());
+}
+
+// The entries of one index, as (record key, projection) pairs.
+std::vector<std::pair<std::string, Item>> Entries(const Engine& engine,
+                                                  const model::TableDef& table, uint32_t id) {
+  std::vector<std::pair<std::string, Item>> out;
+  EXPECT_TRUE(engine
+                  .Iterate({IndexEntriesBegin(table.table_id, id),
+                            IndexEntriesEnd(table.table_id, id)},
+                           [&](std::string_view key, Item item) -> Result<bool> {
+                             out.emplace_back(std::string(key), std::move(item));
+                             return true;
+                           })
+                  .ok());
+  return out;
+}
+
+TEST(EngineTest, IndexEntriesFollowEveryWrite) {
+  auto engine = OpenInMemory();
+  model::TableDef def = HashRangeTable("indexed");
+  model::IndexDef gsi;
+  gsi.name = "by_g";
+  gsi.key.hash = {"g", model::Type::kS};
+  gsi.projection.type = model::ProjectionType::kKeysOnly;
+  def.global_indexes.push_back(gsi);
+  TablePtr table = engine->CreateTable(def).value();
+  const uint32_t id = table->global_indexes[0].id;
+  ASSERT_NE(id, 0u);
+
+  Item item = MakeItem("p", "1", "x");
+  ASSERT_TRUE(Put(*engine, *table, item).ok());
+  EXPECT_TRUE(Entries(*engine, *table, id).empty());  // no g: not in the sparse index
+
+  item["g"] = AttributeValue::S("one");
+  ASSERT_TRUE(Put(*engine, *table, item).ok());
+  auto entries = Entries(*engine, *table, id);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].first, *IndexEntryKey(*table, table->global_indexes[0], item));
+  Item projected = {{"pk", item["pk"]}, {"sk", item["sk"]}, {"g", item["g"]}};
+  EXPECT_EQ(entries[0].second, projected);  // KEYS_ONLY: no payload
+  EXPECT_EQ(engine->GetIndexStats(table->table_id, id).item_count, 1);
+  EXPECT_EQ(engine->GetIndexStats(table->table_id, id).size_bytes,
+            static_cast<int64_t>(model::ItemSize(projected)));
+
+  item["g"] = AttributeValue::S("two");  // the entry moves
+  ASSERT_TRUE(Put(*engine, *table, item).ok());
+  entries = Entries(*engine, *table, id);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].second.at("g"), AttributeValue::S("two"));
+  EXPECT_EQ(engine->GetIndexStats(table->table_id, id).item_count, 1);
+
+  ASSERT_TRUE(engine
+                  ->Mutate(*table, KeyOf(item),
+                           [](const std::optional<Item>&) {
+                             return Result<WriteDecision>(WriteDecision::Delete());
+                           })
+                  .ok());
+  EXPECT_TRUE(Entries(*engine, *table, id).empty());
+  EXPECT_EQ(engine->GetIndexStats(table->table_id, id).item_count, 0);
+  EXPECT_EQ(engine->GetIndexStats(table->table_id, id).size_bytes, 0);
 }
 
 TEST(EngineTest, PutGetDeleteAndStats) {
