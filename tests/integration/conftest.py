@@ -6,8 +6,11 @@ boto3 / the AWS CLI or with hand-built requests. They assert Amazon
 DynamoDB's documented behaviour, so they should also pass against DynamoDB.
 """
 
+import base64
+import decimal
 import http.client
 import json
+import math
 import os
 import re
 import signal
@@ -303,3 +306,78 @@ class KeepAliveClient:
     def __call__(self, operation, request):
         status, _, body = raw_request(self.port, operation, request, conn=self.conn)
         return status, body
+
+
+# --- Item size as DynamoDB counts it ----------------------------------------------------
+
+def number_size(text):
+    """Bytes a number counts for: 1 + the base-100 digit pairs its digits touch, + 1 if
+    negative; zero is 1."""
+    value = decimal.Context(prec=100).normalize(decimal.Decimal(text))
+    if value == 0:
+        return 1
+    sign, digits, exponent = value.as_tuple()
+    n = len(digits)
+    e = exponent + n - 1  # decimal exponent of the first significant digit
+    return 1 + math.ceil(n / 2) + (1 if n % 2 == 0 and e % 2 == 0 else 0) + sign
+
+
+def value_size(value):
+    (kind, x), = value.items()
+    if kind == "S":
+        return len(x.encode())
+    if kind == "N":
+        return number_size(x)
+    if kind == "B":
+        return len(base64.b64decode(x))
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(s.encode()) for s in x)
+    if kind == "NS":
+        return sum(number_size(s) for s in x)
+    if kind == "BS":
+        return sum(len(base64.b64decode(s)) for s in x)
+    if kind == "L":
+        return 3 + sum(1 + value_size(v) for v in x)
+    assert kind == "M"
+    return 3 + sum(1 + len(k.encode()) + value_size(v) for k, v in x.items())
+
+
+def item_size(item):
+    """DynamoDB's item size: attribute names plus values."""
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+# --- The AWS CLI --------------------------------------------------------------------------
+
+AWS_CLI = os.environ.get("AWS_CLI", "/usr/bin/aws")
+
+
+@pytest.fixture(scope="session")
+def aws(server, tmp_path_factory):
+    """aws(*args) runs `aws dynamodb ARGS` against the server and returns (exit code, parsed
+    stdout, stderr), with a private, empty AWS configuration."""
+    if not os.path.exists(AWS_CLI):
+        pytest.skip("AWS CLI not installed")
+    home = tmp_path_factory.mktemp("aws-home")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "AWS_ACCESS_KEY_ID": "AKID",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_PAGER": "",
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def run(*args):
+        done = subprocess.run([AWS_CLI, "dynamodb", *args, "--endpoint-url", server.endpoint,
+                               "--output", "json"],
+                              env=env, capture_output=True, text=True, timeout=60)
+        output = json.loads(done.stdout) if done.stdout.strip() else {}
+        return done.returncode, output, done.stderr
+
+    return run

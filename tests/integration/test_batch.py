@@ -4,19 +4,15 @@ table, index maintenance, item-collection metrics, and the 16 MB BatchGetItem an
 UnprocessedKeys."""
 
 import json
-import os
 import re
-import subprocess
 
 import boto3
 import pytest
-from boto3.dynamodb.conditions import Key
 from botocore.config import Config
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 SERIALIZATION = "com.amazon.coral.service#SerializationException"
 NOT_FOUND = "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
-AWS = "/usr/bin/aws"
 
 DUPLICATES = "Provided list of item keys contains duplicates"
 SCHEMA = "The provided key element does not match the schema"
@@ -302,29 +298,6 @@ def test_get_stops_at_16_mb_and_returns_unprocessed_keys(call, table):
     assert body["UnprocessedKeys"] == {}
     rest = body["Responses"][table]
     assert sorted(first + rest, key=lambda i: i["pk"]["S"]) == items
-
-
-@pytest.fixture(scope="module")
-def aws(server, tmp_path_factory):
-    """aws(*args) runs `aws dynamodb ARGS` and returns (exit code, parsed stdout, stderr)."""
-    if not os.path.exists(AWS):
-        pytest.skip("AWS CLI not installed")
-    home = tmp_path_factory.mktemp("aws-home")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-           "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
-           "AWS_CONFIG_FILE": str(home / "config"),
-           "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-           "AWS_EC2_METADATA_DISABLED": "true"}
-
-    def run(*args):
-        done = subprocess.run([AWS, "dynamodb", *args, "--endpoint-url", server.endpoint,
-                               "--output", "json"],
-                              env=env, capture_output=True, text=True, timeout=60)
-        output = json.loads(done.stdout) if done.stdout.strip() else {}
-        return done.returncode, output, done.stderr
-
-    return run
 
 
 def test_aws_cli_batch_write_and_get(aws, table, tmp_path):

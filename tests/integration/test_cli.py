@@ -1,40 +1,6 @@
 """The AWS CLI v2 against Stator: the common table and item commands, and an error."""
 
 import json
-import os
-import subprocess
-
-import pytest
-
-AWS = "/usr/bin/aws"
-
-pytestmark = pytest.mark.skipif(not os.path.exists(AWS), reason="AWS CLI not installed")
-
-
-@pytest.fixture(scope="module")
-def aws(server, tmp_path_factory):
-    """aws(*args) runs `aws dynamodb ARGS` and returns (exit code, parsed stdout, stderr)."""
-    home = tmp_path_factory.mktemp("aws-home")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "AWS_ACCESS_KEY_ID": "AKID",
-        "AWS_SECRET_ACCESS_KEY": "secret",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_PAGER": "",
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-
-    def run(*args):
-        done = subprocess.run([AWS, "dynamodb", *args, "--endpoint-url", server.endpoint,
-                               "--output", "json"],
-                              env=env, capture_output=True, text=True, timeout=60)
-        output = json.loads(done.stdout) if done.stdout.strip() else {}
-        return done.returncode, output, done.stderr
-
-    return run
 
 
 def test_cli_table_and_item_lifecycle(aws, table_name, ddb, wait_active, wait_gone):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import KeepAliveClient, raw_request, wait_for_table
+from conftest import KeepAliveClient, item_size, wait_for_table
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 INVALID = "One or more parameter values were invalid: "
@@ -77,35 +77,6 @@ def projected(index, item):
 
 def tkey(item):
     return (item["PK"]["S"], item["SK"]["S"])
-
-
-def number_size(text):
-    sign, digits, exponent = Decimal(text).normalize().as_tuple()
-    if digits == (0,):
-        return 1
-    first = exponent + len(digits) - 1
-    pairs = first // 2 - exponent // 2 + 1
-    return 1 + pairs + sign
-
-
-def value_size(value):
-    (kind, v), = value.items()
-    if kind == "S":
-        return len(v.encode())
-    if kind == "N":
-        return number_size(v)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + value_size(x) for k, x in v.items())
-    if kind == "L":
-        return 3 + sum(1 + value_size(x) for x in v)
-    raise AssertionError(kind)
-
-
-def item_size(item):
-    """DynamoDB's item size: attribute names plus values."""
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
 
 
 class Api(KeepAliveClient):

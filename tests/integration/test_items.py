@@ -1,11 +1,11 @@
 """Data plane: PutItem, GetItem and DeleteItem, their validation, limits and capacity."""
 
 import base64
-import decimal
-import math
 import uuid
 
 import pytest
+
+from conftest import item_size, number_size, value_size
 
 VALIDATION = "com.amazon.coral.validate#ValidationException"
 NOT_FOUND = "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
@@ -22,43 +22,7 @@ def b64(data):
     return base64.b64encode(data).decode()
 
 
-# --- Item size as DynamoDB counts it (reference §7) ---------------------------------------
-
-def number_size(text):
-    value = decimal.Context(prec=100).normalize(decimal.Decimal(text))
-    if value == 0:
-        return 1
-    sign, digits, exponent = value.as_tuple()
-    n = len(digits)
-    e = exponent + n - 1  # decimal exponent of the first significant digit
-    return 1 + math.ceil(n / 2) + (1 if n % 2 == 0 and e % 2 == 0 else 0) + sign
-
-
-def value_size(value):
-    (kind, x), = value.items()
-    if kind == "S":
-        return len(x.encode())
-    if kind == "N":
-        return number_size(x)
-    if kind == "B":
-        return len(base64.b64decode(x))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(s.encode()) for s in x)
-    if kind == "NS":
-        return sum(number_size(s) for s in x)
-    if kind == "BS":
-        return sum(len(base64.b64decode(s)) for s in x)
-    if kind == "L":
-        return 3 + sum(1 + value_size(v) for v in x)
-    assert kind == "M"
-    return 3 + sum(1 + len(k.encode()) + value_size(v) for k, v in x.items())
-
-
-def item_size(item):
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
-
+# Item size as DynamoDB counts it (reference §7): conftest's number_size, value_size, item_size.
 
 def padded_item(key, size, pad_attr="pad", **attrs):
     """`key` + `attrs` + an S attribute `pad_attr` sized so the item is exactly `size` bytes."""

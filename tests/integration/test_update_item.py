@@ -1,9 +1,7 @@
 """UpdateItem: every UpdateExpression action, ReturnValues, conditions, key and index rules,
 the errors DynamoDB gives while applying an update, capacity and atomic counters."""
 
-import subprocess
 import json
-import os
 import threading
 
 import boto3
@@ -327,17 +325,13 @@ def test_boto3_resource_update(server, table):
     assert out["Attributes"]["tags"] == {"x", "y"}
 
 
-def test_aws_cli_update(server, table):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
-               AWS_DEFAULT_REGION="us-east-1")
-    out = subprocess.run(
-        [os.environ.get("AWS_CLI", "/usr/bin/aws"), "dynamodb", "update-item",
-         "--endpoint-url", server.endpoint, "--table-name", table,
-         "--key", json.dumps({"pk": {"S": "cli"}, "sk": {"N": "1"}}),
-         "--update-expression", "SET v = :v", "--expression-attribute-values",
-         json.dumps({":v": {"S": "from-cli"}}), "--return-values", "UPDATED_NEW"],
-        env=env, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == {"Attributes": {"v": {"S": "from-cli"}}}
+def test_aws_cli_update(aws, table):
+    code, out, err = aws("update-item", "--table-name", table,
+                         "--key", json.dumps({"pk": {"S": "cli"}, "sk": {"N": "1"}}),
+                         "--update-expression", "SET v = :v", "--expression-attribute-values",
+                         json.dumps({":v": {"S": "from-cli"}}), "--return-values", "UPDATED_NEW")
+    assert code == 0, err
+    assert out == {"Attributes": {"v": {"S": "from-cli"}}}
 
 
 def test_item_collection_metrics_on_tables_with_local_indexes(call, make_table, unique_name):
