@@ -8,8 +8,8 @@ namespace stator::expr {
 bool IsValidPlaceholder(std::string_view key, char sigil) {
   if (key.size() < 2 || key[0] != sigil) return false;
   for (char c : key.substr(1)) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -32,6 +32,25 @@ Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
   }
   return Status::OK();
 }
+namespace {
+
+template <typename Map>
+std::vector<std::string> KeysOf(const Map& map) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : map) keys.push_back(k);
+  return keys;
+}
+
+}  // namespace
+
+Status CheckNameKeys(const NameMap& names) {
+  return CheckPlaceholderKeys(KeysOf(names), '#', "ExpressionAttributeNames");
+}
+
+Status CheckValueKeys(const ValueMap& values) {
+  return CheckPlaceholderKeys(KeysOf(values), ':', "ExpressionAttributeValues");
+}
+
 namespace {
 
 Status Invalid(ExpressionKind kind, const std::string& msg) {
@@ -336,8 +355,8 @@ Result<ResolvedUpdate> Resolver::Resolve(const UpdateExpr& expr) {
     if (!type.empty() && !(a.kind == UpdateAction::Kind::kAdd && v->type() == model::Type::kN)) {
       const std::string op = a.kind == UpdateAction::Kind::kAdd ? "ADD" : "DELETE";
       return Invalid(kKind, "Incorrect operand type for operator or function; operator: " + op +
-                                ", operand type: " + std::string(type) +
-                                ", typeSet: ALLOWED_FOR_" + op + "_OPERAND");
+                                ", operand type: " + std::string(type) + ", typeSet: ALLOWED_FOR_" +
+                                op + "_OPERAND");
     }
   }
   for (const UpdateAction& a : out.actions) {

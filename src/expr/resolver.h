@@ -50,6 +50,10 @@ Status CheckPlaceholderKeys(const std::vector<std::string>& keys, char sigil,
                             const std::string& parameter);
 using ValueMap = std::map<std::string, model::AttributeValue>;
 
+// The same checks on a request's decoded maps.
+Status CheckNameKeys(const NameMap& names);    // ExpressionAttributeNames
+Status CheckValueKeys(const ValueMap& values);  // ExpressionAttributeValues
+
 struct ResolvedCondition {
   Condition root;
 };

@@ -31,12 +31,34 @@ model::AttributeValue ToValue(const Node& node) {
 
 }  // namespace
 
+Status CheckNoParameterMix(const std::vector<std::string_view>& legacy,
+                           const std::vector<std::string_view>& expressions) {
+  if (legacy.empty() || expressions.empty()) return Status::OK();
+  auto join = [](const std::vector<std::string_view>& names) {
+    std::string out;
+    for (std::string_view n : names) out += std::string(out.empty() ? "" : ", ") + std::string(n);
+    return "{" + out + "}";
+  };
+  return Status::Validation(
+      "Can not use both expression and non-expression parameters in the same request: "
+      "Non-expression parameters: " +
+      join(legacy) + " Expression parameters: " + join(expressions));
+}
+
+Status CheckDistinctAttributes(const std::vector<std::string>& names) {
+  std::set<std::string> seen;
+  for (const auto& a : names) {
+    if (!seen.insert(a).second) {
+      return Status::Validation(
+          "One or more parameter values were invalid: Duplicate value in attribute name: " + a);
+    }
+  }
+  return Status::OK();
+}
+
 Status CheckParameterConflicts(const ExpressionParams& p) {
   if (p.projection_expression && p.attributes_to_get) {
-    return Status::Validation(
-        "Can not use both expression and non-expression parameters in the same request: "
-        "Non-expression parameters: {AttributesToGet} Expression parameters: "
-        "{ProjectionExpression}");
+    return CheckNoParameterMix({"AttributesToGet"}, {"ProjectionExpression"});
   }
   if (p.names && !p.projection_expression) {
     return Status::Validation(
@@ -49,28 +71,18 @@ Result<ProjectionSpec> ResolveProjection(const ExpressionParams& p) {
   STATOR_RETURN_IF_ERROR(CheckParameterConflicts(p));
   ProjectionSpec spec;
   if (p.attributes_to_get) {
-    std::set<std::string> seen;
+    STATOR_RETURN_IF_ERROR(CheckDistinctAttributes(*p.attributes_to_get));
     for (const auto& a : *p.attributes_to_get) {
-      if (!seen.insert(a).second) {
-        return Status::Validation(
-            "One or more parameter values were invalid: Duplicate value in attribute name: " + a);
-      }
       spec.paths.push_back(expr::Path{{expr::PathElement::Name(a)}});
     }
     spec.all = false;
     return spec;
   }
   if (!p.projection_expression) return spec;
-  if (p.names) {
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : *p.names) keys.push_back(k);
-    STATOR_RETURN_IF_ERROR(expr::CheckPlaceholderKeys(keys, '#', "ExpressionAttributeNames"));
-  }
+  if (p.names) STATOR_RETURN_IF_ERROR(expr::CheckNameKeys(*p.names));
   STATOR_ASSIGN_OR_RETURN(expr::ProjectionExpr parsed,
                           expr::ParseProjection(*p.projection_expression));
-  expr::NameMap names;
-  if (p.names) names = expr::NameMap(p.names->begin(), p.names->end());
-  expr::Resolver resolver(p.names ? &names : nullptr, nullptr);
+  expr::Resolver resolver(p.names ? &*p.names : nullptr, nullptr);
   STATOR_ASSIGN_OR_RETURN(expr::ResolvedProjection resolved, resolver.Resolve(parsed));
   STATOR_RETURN_IF_ERROR(resolver.CheckAllUsed());
   spec.all = false;

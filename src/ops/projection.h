@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -34,6 +35,15 @@ struct ExpressionParams {
 // The checks DynamoDB makes before it looks at attribute values: legacy and
 // expression parameters mixed, placeholders without an expression.
 Status CheckParameterConflicts(const ExpressionParams& params);
+
+// "Can not use both expression and non-expression parameters in the same
+// request: ..." when both lists are non-empty; each lists the members present,
+// in DynamoDB's order.
+Status CheckNoParameterMix(const std::vector<std::string_view>& legacy,
+                           const std::vector<std::string_view>& expressions);
+
+// AttributesToGet names each attribute once.
+Status CheckDistinctAttributes(const std::vector<std::string>& names);
 
 // Validates the combination with DynamoDB's messages and resolves names.
 Result<ProjectionSpec> ResolveProjection(const ExpressionParams& params);

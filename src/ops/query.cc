@@ -22,10 +22,14 @@ enum class ReadKind { kQuery, kScan };
 
 std::string_view SelectName(Select s) {
   switch (s) {
-    case Select::kAllAttributes: return "ALL_ATTRIBUTES";
-    case Select::kAllProjectedAttributes: return "ALL_PROJECTED_ATTRIBUTES";
-    case Select::kCount: return "only the Count";
-    case Select::kSpecificAttributes: return "SPECIFIC_ATTRIBUTES";
+    case Select::kAllAttributes:
+      return "ALL_ATTRIBUTES";
+    case Select::kAllProjectedAttributes:
+      return "ALL_PROJECTED_ATTRIBUTES";
+    case Select::kCount:
+      return "only the Count";
+    case Select::kSpecificAttributes:
+      return "SPECIFIC_ATTRIBUTES";
   }
   return "";
 }
@@ -61,12 +65,6 @@ Status CheckSelect(const ReadRequest& req, ReadKind kind) {
   return Status::OK();
 }
 
-std::string JoinNames(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (std::string_view n : names) out += std::string(out.empty() ? "" : ", ") + std::string(n);
-  return "{" + out + "}";
-}
-
 // Legacy and expression parameters mixed; placeholders without expressions.
 Status CheckParameterMix(const ReadRequest& req, const QueryRequest* query) {
   std::vector<std::string_view> legacy;
@@ -79,12 +77,7 @@ Status CheckParameterMix(const ReadRequest& req, const QueryRequest* query) {
   if (req.projection_expression) expressions.push_back("ProjectionExpression");
   if (req.filter_expression) expressions.push_back("FilterExpression");
   if (query && query->key_condition_expression) expressions.push_back("KeyConditionExpression");
-  if (!legacy.empty() && !expressions.empty()) {
-    return Status::Validation(
-        "Can not use both expression and non-expression parameters in the same request: "
-        "Non-expression parameters: " +
-        JoinNames(legacy) + " Expression parameters: " + JoinNames(expressions));
-  }
+  STATOR_RETURN_IF_ERROR(CheckNoParameterMix(legacy, expressions));
   if (req.names && expressions.empty()) {
     return Status::Validation(
         "ExpressionAttributeNames can only be specified when using expressions");
@@ -97,25 +90,10 @@ Status CheckParameterMix(const ReadRequest& req, const QueryRequest* query) {
         (query ? "FilterExpression and KeyConditionExpression are null"
                : "FilterExpression is null"));
   }
-  if (req.names) {
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : *req.names) keys.push_back(k);
-    STATOR_RETURN_IF_ERROR(expr::CheckPlaceholderKeys(keys, '#', "ExpressionAttributeNames"));
-  }
-  if (req.values) {
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : *req.values) keys.push_back(k);
-    STATOR_RETURN_IF_ERROR(expr::CheckPlaceholderKeys(keys, ':', "ExpressionAttributeValues"));
-  }
-  if (req.attributes_to_get) {
-    std::set<std::string> seen;
-    for (const auto& a : *req.attributes_to_get) {
-      if (!seen.insert(a).second) {
-        return Status::Validation(
-            "One or more parameter values were invalid: Duplicate value in attribute name: " + a);
-      }
-    }
-  }
+  if (req.names) STATOR_RETURN_IF_ERROR(expr::CheckNameKeys(*req.names));
+  if (req.values) STATOR_RETURN_IF_ERROR(expr::CheckValueKeys(*req.values));
+  if (req.attributes_to_get)
+    STATOR_RETURN_IF_ERROR(CheckDistinctAttributes(*req.attributes_to_get));
   return Status::OK();
 }
 
@@ -134,8 +112,8 @@ Status CheckSegments(const ScanRequest& req) {
     return Status::Validation(
         "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
         "Segment: " +
-        std::to_string(*req.segment) + " is not less than TotalSegments: " +
-        std::to_string(*req.total_segments));
+        std::to_string(*req.segment) +
+        " is not less than TotalSegments: " + std::to_string(*req.total_segments));
   }
   return Status::OK();
 }
@@ -153,18 +131,16 @@ Result<Expressions> ResolveExpressions(const ReadRequest& req, const QueryReques
   Expressions out;
   if (req.legacy_filter) {
     STATOR_ASSIGN_OR_RETURN(
-        out.filter,
-        expr::TranslateLegacyConditions(
-            *req.legacy_filter, req.conditional_operator,
-            query ? expr::LegacyKind::kQueryFilter : expr::LegacyKind::kScanFilter));
+        out.filter, expr::TranslateLegacyConditions(
+                        *req.legacy_filter, req.conditional_operator,
+                        query ? expr::LegacyKind::kQueryFilter : expr::LegacyKind::kScanFilter));
     out.legacy_filter = true;
   } else if (req.conditional_operator) {
     // ConditionalOperator alone: the translator reports it.
-    STATOR_RETURN_IF_ERROR(
-        expr::TranslateLegacyConditions(
-            {}, req.conditional_operator,
-            query ? expr::LegacyKind::kQueryFilter : expr::LegacyKind::kScanFilter)
-            .status());
+    STATOR_RETURN_IF_ERROR(expr::TranslateLegacyConditions({}, req.conditional_operator,
+                                                           query ? expr::LegacyKind::kQueryFilter
+                                                                 : expr::LegacyKind::kScanFilter)
+                               .status());
   }
   if (query && !query->key_condition_expression && !query->key_conditions) {
     return Status::Validation(
@@ -422,10 +398,10 @@ Result<ReadResponse> ReadPage(const RequestContext& ctx, const ReadRequest& req,
   ReadResponse resp;
   const Target& t = plan.target;
   if (plan.select != Select::kCount) resp.items.emplace();
-  size_t read_bytes = 0;        // of the table or index read
-  size_t fetched_bytes = 0;     // of table items fetched for an LSI
-  Status status = ctx.engine().Iterate(
-      plan.range, [&](std::string_view, model::Item record) -> Result<bool> {
+  size_t read_bytes = 0;     // of the table or index read
+  size_t fetched_bytes = 0;  // of table items fetched for an LSI
+  Status status =
+      ctx.engine().Iterate(plan.range, [&](std::string_view, model::Item record) -> Result<bool> {
         ++resp.scanned_count;
         read_bytes += model::ItemSize(record);
         model::Item item = std::move(record);
@@ -444,8 +420,8 @@ Result<ReadResponse> ReadPage(const RequestContext& ctx, const ReadRequest& req,
         }
         bool keep = true;
         if (plan.expressions.filter) {
-          STATOR_ASSIGN_OR_RETURN(keep, expr::Evaluate(*plan.expressions.filter, item,
-                                                       expr::ExpressionKind::kFilter));
+          STATOR_ASSIGN_OR_RETURN(
+              keep, expr::Evaluate(*plan.expressions.filter, item, expr::ExpressionKind::kFilter));
         }
         if (keep) {
           ++resp.count;
@@ -457,8 +433,8 @@ Result<ReadResponse> ReadPage(const RequestContext& ctx, const ReadRequest& req,
             resp.items->push_back(ApplyProjection(plan.expressions.projection, item));
           }
         }
-        const bool full_page = (req.limit && resp.scanned_count >= *req.limit) ||
-                               read_bytes >= kPageBytes;
+        const bool full_page =
+            (req.limit && resp.scanned_count >= *req.limit) || read_bytes >= kPageBytes;
         if (full_page) {
           resp.last_evaluated_key = KeyOf(t, item);
           return false;
@@ -525,8 +501,9 @@ Status PlanSelect(const ReadRequest& req, PagePlan* plan) {
     if (!missing.empty()) {
       std::string list;
       for (const auto& n : missing) list += (list.empty() ? "" : ", ") + n;
-      return Status::Validation("One or more parameter values were invalid: Global secondary index " +
-                                t.index->name + " does not project [" + list + "]");
+      return Status::Validation(
+          "One or more parameter values were invalid: Global secondary index " + t.index->name +
+          " does not project [" + list + "]");
     }
     return Status::OK();
   }

@@ -156,28 +156,6 @@ std::string RenderWriteRequestItems(const Json& items) {
 
 // --- Phase 1 helpers ---
 
-std::optional<std::vector<std::string>> ReadStringList(ShapeReader& r, const Json& obj,
-                                                       std::string_view key) {
-  const Json* list = r.List(obj, key);
-  if (list == nullptr) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& e : *list) {
-    if (auto s = r.StringValue(e)) out.push_back(*s);
-  }
-  return out;
-}
-
-std::optional<std::map<std::string, std::string>> ReadStringMap(ShapeReader& r, const Json& obj,
-                                                                std::string_view key) {
-  const Json* map = r.Map(obj, key, kStringMapType);
-  if (map == nullptr) return std::nullopt;
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : map->items()) {
-    if (auto s = r.StringValue(v)) out[k] = *s;
-  }
-  return out;
-}
-
 // A map of attribute values standing as a list element (an entry of Keys).
 void CheckKeyElement(ShapeReader& r, const Json& e) {
   if (e.is_null()) return;
@@ -237,10 +215,10 @@ RawGetTable ReadGetTable(ShapeReader& r, const std::string& name, const Json& v)
       CheckKeyElement(r, e);
     }
   }
-  t.attributes_to_get = ReadStringList(r, v, "AttributesToGet");
+  t.attributes_to_get = r.StringList(v, "AttributesToGet");
   t.consistent_read = r.Bool(v, "ConsistentRead");
   t.projection_expression = r.String(v, "ProjectionExpression");
-  t.names = ReadStringMap(r, v, "ExpressionAttributeNames");
+  t.names = r.StringMap(v, "ExpressionAttributeNames");
   return t;
 }
 

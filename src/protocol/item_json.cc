@@ -10,7 +10,6 @@
 namespace stator::protocol {
 namespace {
 
-
 ops::ReturnValues ToReturnValues(const std::optional<std::string>& v) {
   if (v == "ALL_OLD") return ops::ReturnValues::kAllOld;
   if (v == "UPDATED_OLD") return ops::ReturnValues::kUpdatedOld;
@@ -29,7 +28,7 @@ struct WriteCommon {
   std::optional<std::string> condition_expression;
   const Json* expected = nullptr;
   std::optional<std::string> conditional_operator;
-  const Json* names = nullptr;
+  std::optional<std::map<std::string, std::string>> names;
   const Json* values = nullptr;
 };
 
@@ -44,10 +43,7 @@ WriteCommon ReadWriteCommon(ShapeReader& r, const Json& body) {
   w.condition_expression = r.String(body, "ConditionExpression");
   w.expected = ReadLegacyConditions(r, body, expr::LegacyKind::kExpected);
   w.conditional_operator = r.String(body, "ConditionalOperator");
-  w.names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
-  if (w.names != nullptr) {
-    for (const auto& [k, v] : w.names->items()) r.StringValue(v);
-  }
+  w.names = r.StringMap(body, "ExpressionAttributeNames");
   w.values = ItemMember(r, body, "ExpressionAttributeValues");
   return w;
 }
@@ -91,12 +87,6 @@ struct ExpressionMembers {
   bool update = false;             // the request is an UpdateItem
 };
 
-std::string JoinNames(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (std::string_view n : names) out += std::string(out.empty() ? "" : ", ") + std::string(n);
-  return "{" + out + "}";
-}
-
 Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
   std::vector<std::string_view> legacy;
   std::vector<std::string_view> expressions;
@@ -105,13 +95,8 @@ Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
   if (w.conditional_operator) legacy.push_back("ConditionalOperator");
   if (m.update_expression) expressions.push_back("UpdateExpression");
   if (w.condition_expression) expressions.push_back("ConditionExpression");
-  if (!legacy.empty() && !expressions.empty()) {
-    return Status::Validation(
-        "Can not use both expression and non-expression parameters in the same request: "
-        "Non-expression parameters: " +
-        JoinNames(legacy) + " Expression parameters: " + JoinNames(expressions));
-  }
-  if (w.names != nullptr && expressions.empty()) {
+  STATOR_RETURN_IF_ERROR(ops::CheckNoParameterMix(legacy, expressions));
+  if (w.names && expressions.empty()) {
     return Status::Validation(
         "ExpressionAttributeNames can only be specified when using expressions");
   }
@@ -121,9 +106,7 @@ Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
         (m.update ? "UpdateExpression and ConditionExpression are null"
                   : "ConditionExpression is null"));
   }
-  if (w.names != nullptr) {
-    STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.names, '#', "ExpressionAttributeNames"));
-  }
+  if (w.names) STATOR_RETURN_IF_ERROR(expr::CheckNameKeys(*w.names));
   if (w.values != nullptr) {
     STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.values, ':', "ExpressionAttributeValues"));
   }
@@ -141,10 +124,7 @@ Result<ops::WriteConditionParams> DecodeConditionParams(const WriteCommon& w) {
                             DecodeAndTranslateLegacyConditions(w.expected, w.conditional_operator,
                                                                expr::LegacyKind::kExpected));
   }
-  if (w.names != nullptr) {
-    params.names.emplace();
-    for (const auto& [k, v] : w.names->items()) (*params.names)[k] = v.get<std::string>();
-  }
+  params.names = w.names;
   if (w.values != nullptr) {
     params.values.emplace();
     for (const auto& [k, v] : w.values->items()) {
@@ -249,25 +229,12 @@ Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
   ShapeReader r;
   auto table_name = r.String(body, "TableName");
   const Json* key = ItemMember(r, body, "Key");
-  const Json* attributes_to_get = r.List(body, "AttributesToGet");
-  std::optional<std::vector<std::string>> attrs;
-  if (attributes_to_get != nullptr) {
-    attrs.emplace();
-    for (const auto& a : *attributes_to_get) {
-      if (auto s = r.StringValue(a)) attrs->push_back(*s);
-    }
-  }
+  std::optional<std::vector<std::string>> attrs = r.StringList(body, "AttributesToGet");
   auto consistent_read = r.Bool(body, "ConsistentRead");
   auto return_consumed_capacity = r.String(body, "ReturnConsumedCapacity");
   auto projection_expression = r.String(body, "ProjectionExpression");
-  const Json* names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
-  std::optional<std::map<std::string, std::string>> name_map;
-  if (names != nullptr) {
-    name_map.emplace();
-    for (const auto& [k, v] : names->items()) {
-      if (auto s = r.StringValue(v)) (*name_map)[k] = *s;
-    }
-  }
+  std::optional<std::map<std::string, std::string>> name_map =
+      r.StringMap(body, "ExpressionAttributeNames");
   if (!r.ok()) return r.status();
 
   Constraints c;

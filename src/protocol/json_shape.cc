@@ -35,9 +35,7 @@ void ShapeReader::Fail(std::string message) {
   if (error_.empty()) error_ = std::move(message);
 }
 
-Status ShapeReader::status() const {
-  return ok() ? Status::OK() : Status::Serialization(error_);
-}
+Status ShapeReader::status() const { return ok() ? Status::OK() : Status::Serialization(error_); }
 
 std::optional<std::string> ShapeReader::StringValue(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -111,6 +109,28 @@ const Json* ShapeReader::List(const Json& obj, std::string_view key) {
   return v != nullptr && ListValue(*v) ? v : nullptr;
 }
 
+std::optional<std::vector<std::string>> ShapeReader::StringList(const Json& obj,
+                                                                std::string_view key) {
+  const Json* list = List(obj, key);
+  if (list == nullptr) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& e : *list) {
+    if (auto s = StringValue(e)) out.push_back(*s);
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> ShapeReader::StringMap(const Json& obj,
+                                                                         std::string_view key) {
+  const Json* map = Map(obj, key, kStringMapType);
+  if (map == nullptr) return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : map->items()) {
+    if (auto s = StringValue(v)) out[k] = *s;
+  }
+  return out;
+}
+
 bool ShapeReader::MapValue(const Json& v, std::string_view collection_type) {
   if (v.is_object()) return true;
   Fail(v.is_array() ? "Unrecognized collection type " + std::string(collection_type)
@@ -129,10 +149,9 @@ const Json* ShapeReader::Struct(const Json& obj, std::string_view key,
   const Json* v = Member(obj, key);
   if (v == nullptr) return nullptr;
   if (v->is_object()) return v;
-  Fail(v->is_array()
-           ? "Unrecognized collection type class com.amazonaws.dynamodb.v20120810." +
-                 std::string(class_name)
-           : std::string(kUnexpectedField));
+  Fail(v->is_array() ? "Unrecognized collection type class com.amazonaws.dynamodb.v20120810." +
+                           std::string(class_name)
+                     : std::string(kUnexpectedField));
   return nullptr;
 }
 
@@ -179,8 +198,7 @@ void Constraints::TableName(const std::optional<std::string>& name, const std::s
   }
   bool pattern_ok = validation::MatchesNamePattern(*name);
   if (!pattern_ok) {
-    Add(Quote(*name), path,
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    Add(Quote(*name), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   }
   StringLength(*name, path, 3, 255);
 }
@@ -191,8 +209,7 @@ void Constraints::StringLength(const std::string& value, const std::string& path
     Add(Quote(value), path,
         "Member must have length greater than or equal to " + std::to_string(min));
   } else if (value.size() > max) {
-    Add(Quote(value), path,
-        "Member must have length less than or equal to " + std::to_string(max));
+    Add(Quote(value), path, "Member must have length less than or equal to " + std::to_string(max));
   }
 }
 
@@ -226,8 +243,8 @@ Status Constraints::status() const {
   if (errors_.empty()) return Status::OK();
   // DynamoDB lists at most ten violations and then counts ten.
   size_t n = errors_.size() < 10 ? errors_.size() : 10;
-  std::string msg = std::to_string(n) + (n == 1 ? " validation error detected: "
-                                                : " validation errors detected: ");
+  std::string msg = std::to_string(n) +
+                    (n == 1 ? " validation error detected: " : " validation errors detected: ");
   for (size_t i = 0; i < n; ++i) {
     if (i > 0) msg += "; ";
     msg += errors_[i];

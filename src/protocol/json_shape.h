@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ class ShapeReader {
   // A map member; `collection_type` is DynamoDB's Java type for the error text,
   // e.g. "java.util.Map<java.lang.String, java.lang.String>".
   const Json* Map(const Json& obj, std::string_view key, std::string_view collection_type);
+  // A list of strings (AttributesToGet, NonKeyAttributes).
+  std::optional<std::vector<std::string>> StringList(const Json& obj, std::string_view key);
+  // A string-to-string map (ExpressionAttributeNames).
+  std::optional<std::map<std::string, std::string>> StringMap(const Json& obj,
+                                                              std::string_view key);
 
   // Element checks for lists and map values.
   std::optional<std::string> StringValue(const Json& v);

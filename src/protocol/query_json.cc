@@ -7,8 +7,8 @@
 namespace stator::protocol {
 namespace {
 
-const std::vector<std::string_view> kSelectValues = {
-    "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"};
+const std::vector<std::string_view> kSelectValues = {"SPECIFIC_ATTRIBUTES", "COUNT",
+                                                     "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"};
 
 ops::Select ToSelect(const std::string& s) {
   if (s == "ALL_ATTRIBUTES") return ops::Select::kAllAttributes;
@@ -31,7 +31,7 @@ struct ReadMembers {
   std::optional<std::string> return_consumed_capacity;
   std::optional<std::string> projection_expression;
   std::optional<std::string> filter_expression;
-  const Json* names = nullptr;
+  std::optional<std::map<std::string, std::string>> names;
   const Json* values = nullptr;
 };
 
@@ -40,12 +40,7 @@ ReadMembers ReadCommon(ShapeReader& r, const Json& body, expr::LegacyKind filter
   m.table_name = r.String(body, "TableName");
   m.index_name = r.String(body, "IndexName");
   m.select = r.String(body, "Select");
-  if (const Json* list = r.List(body, "AttributesToGet")) {
-    m.attributes_to_get.emplace();
-    for (const auto& a : *list) {
-      if (auto s = r.StringValue(a)) m.attributes_to_get->push_back(*s);
-    }
-  }
+  m.attributes_to_get = r.StringList(body, "AttributesToGet");
   m.limit = r.Integer(body, "Limit");
   m.consistent_read = r.Bool(body, "ConsistentRead");
   m.filter = ReadLegacyConditions(r, body, filter_kind);
@@ -54,10 +49,7 @@ ReadMembers ReadCommon(ShapeReader& r, const Json& body, expr::LegacyKind filter
   m.return_consumed_capacity = r.String(body, "ReturnConsumedCapacity");
   m.projection_expression = r.String(body, "ProjectionExpression");
   m.filter_expression = r.String(body, "FilterExpression");
-  m.names = r.Map(body, "ExpressionAttributeNames", kStringMapType);
-  if (m.names != nullptr) {
-    for (const auto& [k, v] : m.names->items()) r.StringValue(v);
-  }
+  m.names = r.StringMap(body, "ExpressionAttributeNames");
   m.values = ItemMember(r, body, "ExpressionAttributeValues");
   return m;
 }
@@ -81,10 +73,9 @@ void CheckCommon(Constraints& c, const ReadMembers& m, expr::LegacyKind filter_k
 // ExclusiveStartKey; those of numbers and number sets come bare.
 Status StartKeyValueError(const Status& s) {
   const std::string& m = s.message();
-  const bool bare = m.find("number set") != std::string::npos ||
-                    m.find("umber") != std::string::npos ||
-                    m.find("numeric") != std::string::npos ||
-                    m.find("contains duplicates") != std::string::npos;
+  const bool bare =
+      m.find("number set") != std::string::npos || m.find("umber") != std::string::npos ||
+      m.find("numeric") != std::string::npos || m.find("contains duplicates") != std::string::npos;
   return bare ? s : Status::Validation("The provided starting key is invalid: " + m);
 }
 
@@ -99,10 +90,7 @@ Status FillCommon(const ReadMembers& m, expr::LegacyKind filter_kind, ops::ReadR
   req->return_consumed_capacity = ToReturnConsumedCapacity(m.return_consumed_capacity);
   req->projection_expression = m.projection_expression;
   req->filter_expression = m.filter_expression;
-  if (m.names != nullptr) {
-    req->names.emplace();
-    for (const auto& [k, v] : m.names->items()) (*req->names)[k] = v.get<std::string>();
-  }
+  req->names = m.names;
   if (m.values != nullptr) {
     req->values.emplace();
     for (const auto& [k, v] : m.values->items()) {
@@ -146,8 +134,9 @@ Result<ops::QueryRequest> DecodeQuery(const Json& body) {
   req.scan_index_forward = scan_index_forward.value_or(true);
   req.key_condition_expression = key_condition_expression;
   if (key_conditions != nullptr) {
-    STATOR_ASSIGN_OR_RETURN(req.key_conditions,
-                            DecodeLegacyConditions(*key_conditions, expr::LegacyKind::kKeyConditions));
+    STATOR_ASSIGN_OR_RETURN(
+        req.key_conditions,
+        DecodeLegacyConditions(*key_conditions, expr::LegacyKind::kKeyConditions));
   }
   return req;
 }

@@ -45,17 +45,6 @@ struct RawTag {
   std::optional<std::string> key, value;
 };
 
-std::optional<std::vector<std::string>> ReadStringList(ShapeReader& r, const Json& obj,
-                                                       std::string_view key) {
-  const Json* list = r.List(obj, key);
-  if (list == nullptr) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& e : *list) {
-    if (auto s = r.StringValue(e)) out.push_back(*s);
-  }
-  return out;
-}
-
 std::optional<std::vector<RawKeyElement>> ReadKeySchema(ShapeReader& r, const Json& obj) {
   const Json* list = r.List(obj, "KeySchema");
   if (list == nullptr) return std::nullopt;
@@ -68,7 +57,7 @@ std::optional<std::vector<RawKeyElement>> ReadKeySchema(ShapeReader& r, const Js
 }
 
 std::optional<std::vector<RawAttributeDefinition>> ReadAttributeDefinitions(ShapeReader& r,
-                                                                          const Json& obj) {
+                                                                            const Json& obj) {
   const Json* list = r.List(obj, "AttributeDefinitions");
   if (list == nullptr) return std::nullopt;
   std::vector<RawAttributeDefinition> out;
@@ -97,8 +86,8 @@ std::optional<std::vector<RawIndex>> ReadIndexes(ShapeReader& r, const Json& obj
     index.name = r.String(e, "IndexName");
     index.key_schema = ReadKeySchema(r, e);
     if (const Json* p = r.Struct(e, "Projection", "Projection")) {
-      index.projection = RawProjection{r.String(*p, "ProjectionType"),
-                                       ReadStringList(r, *p, "NonKeyAttributes")};
+      index.projection =
+          RawProjection{r.String(*p, "ProjectionType"), r.StringList(*p, "NonKeyAttributes")};
     }
     if (global) index.throughput = ReadThroughput(r, e);
     out.push_back(std::move(index));
@@ -124,8 +113,8 @@ std::vector<RawIndexUpdate> ReadIndexUpdates(ShapeReader& r, const Json& list) {
       index.name = r.String(*c, "IndexName");
       index.key_schema = ReadKeySchema(r, *c);
       if (const Json* p = r.Struct(*c, "Projection", "Projection")) {
-        index.projection = RawProjection{r.String(*p, "ProjectionType"),
-                                         ReadStringList(r, *p, "NonKeyAttributes")};
+        index.projection =
+            RawProjection{r.String(*p, "ProjectionType"), r.StringList(*p, "NonKeyAttributes")};
       }
       index.throughput = ReadThroughput(r, *c);
       u.create = std::move(index);
@@ -292,8 +281,7 @@ void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& update
       if (!u.create->projection) {
         c.NotNull(path + ".projection");
       } else if (u.create->projection->type) {
-        c.Enum(*u.create->projection->type, path + ".projection.projectionType",
-               kProjectionTypes);
+        c.Enum(*u.create->projection->type, path + ".projection.projectionType", kProjectionTypes);
       }
       CheckThroughput(c, u.create->throughput, path + ".provisionedThroughput");
     }
@@ -446,11 +434,12 @@ Result<ops::CreateTableRequest> DecodeCreateTable(const Json& body) {
 
   ops::CreateTableRequest req;
   req.table_name = *table_name;
-  for (const auto& d : *defs) req.attribute_definitions.push_back({*d.name, AttributeType(*d.type)});
+  for (const auto& d : *defs)
+    req.attribute_definitions.push_back({*d.name, AttributeType(*d.type)});
   req.key_schema = ToKeySchema(*keys);
   if (billing) {
-    req.billing_mode = *billing == "PROVISIONED" ? BillingMode::kProvisioned
-                                                 : BillingMode::kPayPerRequest;
+    req.billing_mode =
+        *billing == "PROVISIONED" ? BillingMode::kProvisioned : BillingMode::kPayPerRequest;
   }
   if (throughput) req.throughput = ToThroughput(*throughput);
   if (lsis) req.local_indexes = ToIndexes(*lsis);
@@ -507,8 +496,8 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
     }
   }
   if (billing) {
-    req.billing_mode = *billing == "PROVISIONED" ? BillingMode::kProvisioned
-                                                 : BillingMode::kPayPerRequest;
+    req.billing_mode =
+        *billing == "PROVISIONED" ? BillingMode::kProvisioned : BillingMode::kPayPerRequest;
   }
   if (throughput) req.throughput = ToThroughput(*throughput);
   if (stream) req.stream = ToStream(*stream);
