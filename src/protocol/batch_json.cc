@@ -38,14 +38,6 @@ constexpr std::string_view kWriteListConstraint =
 
 using Render = std::string (*)(const Json&);
 
-// 'value', as Constraints::Quote renders it (built in place, which also keeps
-// GCC 12 from a false -Wrestrict warning).
-std::string Quoted(std::string value) {
-  value.insert(value.begin(), '\'');
-  value.push_back('\'');
-  return value;
-}
-
 // Strings as they are, numbers and booleans as JSON; anything else only
 // stands where phase 1 stopped looking (past kMaxRenderDepth) and is elided.
 std::string RenderScalar(const Json& v) {
@@ -147,11 +139,12 @@ std::string RenderWriteRequest(const Json& v) {
 }
 
 std::string RenderGetRequestItems(const Json& items) {
-  return Quoted(RenderMap(items, RenderKeysAndAttributes));
+  return Constraints::Quote(RenderMap(items, RenderKeysAndAttributes));
 }
 
 std::string RenderWriteRequestItems(const Json& items) {
-  return Quoted(RenderMap(items, [](const Json& l) { return RenderList(l, RenderWriteRequest); }));
+  return Constraints::Quote(
+      RenderMap(items, [](const Json& l) { return RenderList(l, RenderWriteRequest); }));
 }
 
 // --- Phase 1 helpers ---
@@ -229,7 +222,7 @@ void CheckGetTable(Constraints& c, const RawGetTable& t) {
   } else if (t.keys->empty()) {
     c.Add("'[]'", path + "keys", "Member must have length greater than or equal to 1");
   } else if (t.keys->size() > ops::kMaxBatchGetKeys) {
-    c.Add(Quoted(RenderList(*t.keys, RenderItem)), path + "keys",
+    c.Add(Constraints::Quote(RenderList(*t.keys, RenderItem)), path + "keys",
           "Member must have length less than or equal to 100");
   }
   if (t.attributes_to_get) {
@@ -240,7 +233,7 @@ void CheckGetTable(Constraints& c, const RawGetTable& t) {
       for (size_t i = 0; i < t.attributes_to_get->size(); ++i) {
         rendered += (i > 0 ? ", " : "") + (*t.attributes_to_get)[i];
       }
-      c.Add(Quoted(rendered + "]"), path + "attributesToGet",
+      c.Add(Constraints::Quote(rendered + "]"), path + "attributesToGet",
             "Member must have length less than or equal to 255");
     }
   }
