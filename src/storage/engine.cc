@@ -54,16 +54,22 @@ void AddIndexChanges(rocksdb::WriteBatch* batch, const model::TableDef& table,
     std::optional<std::string> new_key =
         new_item ? IndexEntryKey(table, index, *new_item) : std::nullopt;
     if (!old_key && !new_key) return;
+    // An ALL index stores the item itself: no projected copy is made.
+    const bool all = index.projection.type == model::ProjectionType::kAll;
     int64_t count = 0;
     int64_t bytes = 0;
-    std::optional<model::Item> old_entry;
+    model::Item old_projected;
+    const model::Item* old_entry = nullptr;
     if (old_key) {
-      old_entry = model::ProjectForIndex(table, index, *old_item);
+      if (!all) old_projected = model::ProjectForIndex(table, index, *old_item);
+      old_entry = all ? &*old_item : &old_projected;
       count -= 1;
       bytes -= static_cast<int64_t>(model::ItemSize(*old_entry));
     }
     if (new_key) {
-      model::Item entry = model::ProjectForIndex(table, index, *new_item);
+      model::Item new_projected;
+      if (!all) new_projected = model::ProjectForIndex(table, index, *new_item);
+      const model::Item& entry = all ? *new_item : new_projected;
       count += 1;
       bytes += static_cast<int64_t>(model::ItemSize(entry));
       if (!old_key || *old_key != *new_key || !(entry == *old_entry)) {
