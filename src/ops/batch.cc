@@ -15,12 +15,6 @@ bool Contains(const std::vector<model::Item>& items, const model::Item& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-void AddUnits(const ConsumedCapacity& c, ConsumedCapacity* total) {
-  total->table_units += c.table_units;
-  for (const auto& [name, units] : c.local_indexes) total->local_indexes[name] += units;
-  for (const auto& [name, units] : c.global_indexes) total->global_indexes[name] += units;
-}
-
 // --- BatchGetItem ---
 
 // Checks every table and key before anything is read.
@@ -131,7 +125,7 @@ Status ApplyWrite(const RequestContext& ctx, const model::TableDef& table, const
   std::optional<ConsumedCapacity> c =
       MakeWriteConsumed(mode, table, old_item,
                         put ? std::optional<model::Item>(w.item) : std::optional<model::Item>());
-  if (c) AddUnits(*c, total);
+  if (c) AddConsumedUnits(*c, total);
   return Status::OK();
 }
 

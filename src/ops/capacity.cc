@@ -62,6 +62,12 @@ double ConsumedCapacity::Total() const {
   return total;
 }
 
+void AddConsumedUnits(const ConsumedCapacity& c, ConsumedCapacity* total) {
+  total->table_units += c.table_units;
+  for (const auto& [name, units] : c.local_indexes) total->local_indexes[name] += units;
+  for (const auto& [name, units] : c.global_indexes) total->global_indexes[name] += units;
+}
+
 double ReadUnits(size_t item_size, bool consistent) {
   size_t units = item_size == 0 ? 1 : (item_size + 4095) / 4096;
   return consistent ? static_cast<double>(units) : static_cast<double>(units) / 2.0;

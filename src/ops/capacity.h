@@ -26,10 +26,17 @@ struct ConsumedCapacity {
   double table_units = 0;
   std::map<std::string, double> local_indexes;   // index name -> units
   std::map<std::string, double> global_indexes;  // index name -> units
-  bool with_detail = false;  // INDEXES: per table and index, not just the total
+  bool with_detail = false;                      // INDEXES: per table and index, not just the total
+  // Transactional answers also name the kind of units at each level
+  // (ReadCapacityUnits / WriteCapacityUnits next to CapacityUnits).
+  enum class Kind { kUnnamed, kRead, kWrite };
+  Kind kind = Kind::kUnnamed;
 
   double Total() const;
 };
+
+// Adds the units of `c` (table and each index) to `total`.
+void AddConsumedUnits(const ConsumedCapacity& c, ConsumedCapacity* total);
 
 double ReadUnits(size_t item_size, bool consistent);
 double WriteUnits(size_t item_size);

@@ -13,8 +13,11 @@
 
 namespace stator::ops {
 
+class TransactionTokens;  // ops/transactions.h
+
 struct OpsEnv {
   storage::Engine* engine = nullptr;
+  TransactionTokens* transaction_tokens = nullptr;  // ClientRequestTokens; none: not remembered
   const Clock* clock = nullptr;
   std::string default_region = "us-east-1";
   std::string account_id = "000000000000";

@@ -106,35 +106,56 @@ std::optional<model::Item> UpdatedAttributes(const expr::ResolvedUpdate& update,
 
 }  // namespace
 
-Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItemRequest& req) {
-  expr::ResolvedUpdate update;
-  WriteCondition condition;
-  STATOR_RETURN_IF_ERROR(ResolveExpressions(req, &update, &condition));
-  STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTableForItemOp(ctx, req.table_name));
-  STATOR_RETURN_IF_ERROR(validation::ValidateKey(*table, req.key));
-  STATOR_RETURN_IF_ERROR(CheckKeyPaths(*table, update));
+Result<PreparedUpdate> ResolveUpdate(const UpdateItemRequest& req) {
+  PreparedUpdate prepared;
+  STATOR_RETURN_IF_ERROR(ResolveExpressions(req, &prepared.update, &prepared.condition));
+  prepared.key = req.key;
+  prepared.dialect =
+      req.legacy_update ? expr::UpdateDialect::kAttributeUpdates : expr::UpdateDialect::kExpression;
+  return prepared;
+}
 
+Status CheckUpdateAgainstTable(const model::TableDef& table, const PreparedUpdate& prepared) {
+  STATOR_RETURN_IF_ERROR(validation::ValidateKey(table, prepared.key));
+  return CheckKeyPaths(table, prepared.update);
+}
+
+Result<PreparedUpdate> PrepareUpdate(const RequestContext& ctx, const UpdateItemRequest& req) {
+  STATOR_ASSIGN_OR_RETURN(PreparedUpdate prepared, ResolveUpdate(req));
+  STATOR_ASSIGN_OR_RETURN(prepared.table, FindTableForItemOp(ctx, req.table_name));
+  STATOR_RETURN_IF_ERROR(CheckUpdateAgainstTable(*prepared.table, prepared));
+  return prepared;
+}
+
+Result<storage::WriteDecision> DecideUpdate(const PreparedUpdate& prepared,
+                                            const std::optional<model::Item>& current,
+                                            std::optional<model::Item>* new_item) {
+  STATOR_RETURN_IF_ERROR(CheckWriteCondition(prepared.condition, current));
+  new_item->reset();
+  if (!current && !CreatesItem(prepared.update)) return storage::WriteDecision::None();
+  STATOR_ASSIGN_OR_RETURN(
+      model::Item updated,
+      expr::ApplyUpdate(prepared.update, current ? *current : prepared.key, prepared.dialect));
+  if (model::ItemSize(updated) > validation::kMaxItemBytes) {
+    return Status::Validation("Item size to update has exceeded the maximum allowed size");
+  }
+  STATOR_RETURN_IF_ERROR(CheckIndexKeys(*prepared.table, updated, current.has_value(),
+                                        prepared.dialect == expr::UpdateDialect::kExpression));
+  *new_item = updated;
+  return storage::WriteDecision::Put(std::move(updated));
+}
+
+Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItemRequest& req) {
+  STATOR_ASSIGN_OR_RETURN(PreparedUpdate prepared, PrepareUpdate(ctx, req));
+  const storage::TablePtr& table = prepared.table;
+  const expr::ResolvedUpdate& update = prepared.update;
   std::optional<model::Item> old_item;
   std::optional<model::Item> new_item;
   STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
       *table, req.key,
       [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
-        STATOR_RETURN_IF_ERROR(CheckWriteCondition(condition, current));
         old_item = current;
-        new_item.reset();
-        if (!current && !CreatesItem(update)) return storage::WriteDecision::None();
-        STATOR_ASSIGN_OR_RETURN(model::Item updated,
-                                expr::ApplyUpdate(update, current ? *current : req.key,
-                                                  req.legacy_update
-                                                      ? expr::UpdateDialect::kAttributeUpdates
-                                                      : expr::UpdateDialect::kExpression));
-        if (model::ItemSize(updated) > validation::kMaxItemBytes) {
-          return Status::Validation("Item size to update has exceeded the maximum allowed size");
-        }
-        STATOR_RETURN_IF_ERROR(CheckIndexKeys(*table, updated, current.has_value(),
-                                              req.update_expression.has_value()));
-        new_item = updated;
-        return storage::WriteDecision::Put(std::move(updated));
+        return DecideUpdate(prepared, current, &new_item);
       }));
 
   WriteItemResponse resp;

@@ -15,11 +15,13 @@
 
 #include "common/status.h"
 #include "expr/resolver.h"
+#include "expr/updater.h"
 #include "model/attribute_value.h"
 #include "ops/capacity.h"
 #include "ops/conditions.h"
 #include "ops/context.h"
 #include "ops/items.h"
+#include "storage/engine.h"
 
 namespace stator::ops {
 
@@ -36,6 +38,32 @@ struct UpdateItemRequest {
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
   bool return_item_collection_metrics = false;
 };
+
+// An UpdateItem request validated against its table, ready to apply.
+struct PreparedUpdate {
+  storage::TablePtr table;
+  model::Item key;
+  expr::ResolvedUpdate update;
+  WriteCondition condition;
+  expr::UpdateDialect dialect = expr::UpdateDialect::kExpression;
+};
+
+// Resolves the expressions, checks the key and the updated paths against the
+// table, with DynamoDB's errors, in its order. Touches no item.
+Result<PreparedUpdate> PrepareUpdate(const RequestContext& ctx, const UpdateItemRequest& req);
+
+// PrepareUpdate's two halves, for a caller (a transaction) that looks the
+// table up in between: the expressions alone (`table` left empty), then the
+// checks against the table's schema.
+Result<PreparedUpdate> ResolveUpdate(const UpdateItemRequest& req);
+Status CheckUpdateAgainstTable(const model::TableDef& table, const PreparedUpdate& prepared);
+
+// The write `prepared` makes of the item whose current value is `current`
+// (checking the condition first); `new_item` receives the updated item when
+// one is written. Called with the item locked.
+Result<storage::WriteDecision> DecideUpdate(const PreparedUpdate& prepared,
+                                            const std::optional<model::Item>& current,
+                                            std::optional<model::Item>* new_item);
 
 Result<WriteItemResponse> UpdateItem(const RequestContext& ctx, const UpdateItemRequest& req);
 

@@ -475,8 +475,7 @@ Json EncodeBatchWriteItem(const ops::BatchWriteItemResponse& resp) {
     for (const auto& [table, list] : resp.item_collection_metrics) {
       Json entries = Json::array();
       for (const ops::ItemCollectionMetrics& m : list) {
-        entries.push_back({{"ItemCollectionKey", EncodeItem(m.key)},
-                           {"SizeEstimateRangeGB", Json::array({m.size_low_gb, m.size_high_gb})}});
+        entries.push_back(EncodeItemCollectionMetrics(m));
       }
       metrics[table] = std::move(entries);
     }

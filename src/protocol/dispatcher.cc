@@ -5,15 +5,16 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "auth/authorization_header.h"
 #include "common/crc32.h"
 #include "common/ids.h"
 #include "protocol/batch_json.h"
 #include "protocol/errors.h"
 #include "protocol/item_json.h"
-#include "protocol/query_json.h"
 #include "protocol/json_shape.h"
-#include "auth/authorization_header.h"
+#include "protocol/query_json.h"
 #include "protocol/table_json.h"
+#include "protocol/transact_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -105,6 +106,16 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
       {"BatchWriteItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeBatchWriteItem(body), &ops::BatchWriteItem, &EncodeBatchWriteItem);
+       }},
+      {"TransactWriteItems",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeTransactWriteItems(body), &ops::TransactWriteItems,
+                    &EncodeTransactWriteItems);
+       }},
+      {"TransactGetItems",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeTransactGetItems(body), &ops::TransactGetItems,
+                    &EncodeTransactGetItems);
        }},
   };
   return kOps;

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ops/conditions.h"
+#include "ops/transactions.h"
 #include "protocol/attribute_value_json.h"
+#include "protocol/transact_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -15,25 +17,40 @@ constexpr const char* kDynamo = "com.amazonaws.dynamodb.v20120810#";
 
 std::string ErrorType(Code code) {
   switch (code) {
-    case Code::kValidation: return "com.amazon.coral.validate#ValidationException";
-    case Code::kSerialization: return std::string(kCoralService) + "SerializationException";
-    case Code::kUnknownOperation: return std::string(kCoralService) + "UnknownOperationException";
+    case Code::kValidation:
+      return "com.amazon.coral.validate#ValidationException";
+    case Code::kSerialization:
+      return std::string(kCoralService) + "SerializationException";
+    case Code::kUnknownOperation:
+      return std::string(kCoralService) + "UnknownOperationException";
     case Code::kMissingAuthenticationToken:
       return std::string(kCoralService) + "MissingAuthenticationTokenException";
-    case Code::kAccessDenied: return std::string(kCoralService) + "AccessDeniedException";
-    case Code::kUnrecognizedClient: return std::string(kCoralService) + "UnrecognizedClientException";
-    case Code::kInvalidSignature: return std::string(kCoralService) + "InvalidSignatureException";
-    case Code::kIncompleteSignature: return std::string(kCoralService) + "IncompleteSignatureException";
-    case Code::kThrottling: return "com.amazon.coral.availability#ThrottlingException";
-    case Code::kResourceNotFound: return std::string(kDynamo) + "ResourceNotFoundException";
-    case Code::kResourceInUse: return std::string(kDynamo) + "ResourceInUseException";
-    case Code::kConditionalCheckFailed: return std::string(kDynamo) + "ConditionalCheckFailedException";
-    case Code::kLimitExceeded: return std::string(kDynamo) + "LimitExceededException";
+    case Code::kAccessDenied:
+      return std::string(kCoralService) + "AccessDeniedException";
+    case Code::kUnrecognizedClient:
+      return std::string(kCoralService) + "UnrecognizedClientException";
+    case Code::kInvalidSignature:
+      return std::string(kCoralService) + "InvalidSignatureException";
+    case Code::kIncompleteSignature:
+      return std::string(kCoralService) + "IncompleteSignatureException";
+    case Code::kThrottling:
+      return "com.amazon.coral.availability#ThrottlingException";
+    case Code::kResourceNotFound:
+      return std::string(kDynamo) + "ResourceNotFoundException";
+    case Code::kResourceInUse:
+      return std::string(kDynamo) + "ResourceInUseException";
+    case Code::kConditionalCheckFailed:
+      return std::string(kDynamo) + "ConditionalCheckFailedException";
+    case Code::kLimitExceeded:
+      return std::string(kDynamo) + "LimitExceededException";
     case Code::kItemCollectionSizeLimitExceeded:
       return std::string(kDynamo) + "ItemCollectionSizeLimitExceededException";
-    case Code::kTransactionCanceled: return std::string(kDynamo) + "TransactionCanceledException";
-    case Code::kTransactionConflict: return std::string(kDynamo) + "TransactionConflictException";
-    case Code::kTransactionInProgress: return std::string(kDynamo) + "TransactionInProgressException";
+    case Code::kTransactionCanceled:
+      return std::string(kDynamo) + "TransactionCanceledException";
+    case Code::kTransactionConflict:
+      return std::string(kDynamo) + "TransactionConflictException";
+    case Code::kTransactionInProgress:
+      return std::string(kDynamo) + "TransactionInProgressException";
     case Code::kIdempotentParameterMismatch:
       return std::string(kDynamo) + "IdempotentParameterMismatchException";
     case Code::kProvisionedThroughputExceeded:
@@ -77,6 +94,9 @@ ErrorResponse RenderError(const Status& status) {
   }
   if (const auto* failed = dynamic_cast<const ops::ConditionFailedDetail*>(status.detail())) {
     if (failed->item) body["Item"] = EncodeItem(*failed->item);
+  }
+  if (const auto* canceled = dynamic_cast<const ops::TransactionCanceledDetail*>(status.detail())) {
+    body["CancellationReasons"] = EncodeCancellationReasons(canceled->reasons);
   }
   out.body = body.dump();
   return out;

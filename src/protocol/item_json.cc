@@ -5,6 +5,7 @@
 #include "expr/resolver.h"
 #include "protocol/attribute_value_json.h"
 #include "protocol/legacy_json.h"
+#include "protocol/write_params.h"
 #include "validation/keys.h"
 
 namespace stator::protocol {
@@ -17,20 +18,6 @@ ops::ReturnValues ToReturnValues(const std::optional<std::string>& v) {
   if (v == "UPDATED_NEW") return ops::ReturnValues::kUpdatedNew;
   return ops::ReturnValues::kNone;
 }
-
-// The members every single-item write shares.
-struct WriteCommon {
-  std::optional<std::string> table_name;
-  std::optional<std::string> return_values;
-  std::optional<std::string> return_consumed_capacity;
-  std::optional<std::string> return_item_collection_metrics;
-  std::optional<std::string> return_values_on_condition_check_failure;
-  std::optional<std::string> condition_expression;
-  const Json* expected = nullptr;
-  std::optional<std::string> conditional_operator;
-  std::optional<std::map<std::string, std::string>> names;
-  const Json* values = nullptr;
-};
 
 WriteCommon ReadWriteCommon(ShapeReader& r, const Json& body) {
   WriteCommon w;
@@ -79,66 +66,6 @@ Status CheckPlaceholderMap(const Json& map, char sigil, const std::string& param
   return expr::CheckPlaceholderKeys(keys, sigil, parameter);
 }
 
-// The expression and legacy members of a write, for the checks DynamoDB makes
-// before it looks at attribute values.
-struct ExpressionMembers {
-  bool update_expression = false;  // UpdateItem only
-  bool attribute_updates = false;  // UpdateItem only
-  bool update = false;             // the request is an UpdateItem
-};
-
-Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
-  std::vector<std::string_view> legacy;
-  std::vector<std::string_view> expressions;
-  if (m.attribute_updates) legacy.push_back("AttributeUpdates");
-  if (w.expected != nullptr) legacy.push_back("Expected");
-  if (w.conditional_operator) legacy.push_back("ConditionalOperator");
-  if (m.update_expression) expressions.push_back("UpdateExpression");
-  if (w.condition_expression) expressions.push_back("ConditionExpression");
-  STATOR_RETURN_IF_ERROR(ops::CheckNoParameterMix(legacy, expressions));
-  if (w.names && expressions.empty()) {
-    return Status::Validation(
-        "ExpressionAttributeNames can only be specified when using expressions");
-  }
-  if (w.values != nullptr && expressions.empty()) {
-    return Status::Validation(
-        std::string("ExpressionAttributeValues can only be specified when using expressions: ") +
-        (m.update ? "UpdateExpression and ConditionExpression are null"
-                  : "ConditionExpression is null"));
-  }
-  if (w.names) STATOR_RETURN_IF_ERROR(expr::CheckNameKeys(*w.names));
-  if (w.values != nullptr) {
-    STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.values, ':', "ExpressionAttributeValues"));
-  }
-  return Status::OK();
-}
-
-// After the item's own values (and AttributeUpdates): the legacy Expected, translated, or
-// the condition's names and values (never both: CheckConditionParams refused that).
-Result<ops::WriteConditionParams> DecodeConditionParams(const WriteCommon& w) {
-  ops::WriteConditionParams params;
-  params.condition_expression = w.condition_expression;
-  params.return_old_on_failure = w.return_values_on_condition_check_failure == "ALL_OLD";
-  if (w.expected != nullptr || w.conditional_operator) {
-    STATOR_ASSIGN_OR_RETURN(params.legacy_condition,
-                            DecodeAndTranslateLegacyConditions(w.expected, w.conditional_operator,
-                                                               expr::LegacyKind::kExpected));
-  }
-  params.names = w.names;
-  if (w.values != nullptr) {
-    params.values.emplace();
-    for (const auto& [k, v] : w.values->items()) {
-      auto value = DecodeValue(v);
-      if (!value.ok()) {
-        return Status::Validation("ExpressionAttributeValues contains invalid value: " +
-                                  value.status().message() + " for key " + k);
-      }
-      params.values->emplace(k, std::move(value).value());
-    }
-  }
-  return params;
-}
-
 // PutItem and DeleteItem share every member but the item map: `member` is
 // "Item" or "Key", stored into `field` of the request.
 template <typename Request>
@@ -174,6 +101,56 @@ Result<Request> DecodeSingleWrite(const Json& body, std::string_view member,
 }
 
 }  // namespace
+
+Status CheckConditionParams(const WriteCommon& w, const ExpressionMembers& m) {
+  std::vector<std::string_view> legacy;
+  std::vector<std::string_view> expressions;
+  if (m.attribute_updates) legacy.push_back("AttributeUpdates");
+  if (w.expected != nullptr) legacy.push_back("Expected");
+  if (w.conditional_operator) legacy.push_back("ConditionalOperator");
+  if (m.update_expression) expressions.push_back("UpdateExpression");
+  if (w.condition_expression) expressions.push_back("ConditionExpression");
+  STATOR_RETURN_IF_ERROR(ops::CheckNoParameterMix(legacy, expressions));
+  if (w.names && expressions.empty()) {
+    return Status::Validation(
+        "ExpressionAttributeNames can only be specified when using expressions");
+  }
+  if (w.values != nullptr && expressions.empty()) {
+    return Status::Validation(
+        std::string("ExpressionAttributeValues can only be specified when using expressions: ") +
+        (m.update ? "UpdateExpression and ConditionExpression are null"
+                  : "ConditionExpression is null"));
+  }
+  if (w.names) STATOR_RETURN_IF_ERROR(expr::CheckNameKeys(*w.names));
+  if (w.values != nullptr) {
+    STATOR_RETURN_IF_ERROR(CheckPlaceholderMap(*w.values, ':', "ExpressionAttributeValues"));
+  }
+  return Status::OK();
+}
+
+Result<ops::WriteConditionParams> DecodeConditionParams(const WriteCommon& w) {
+  ops::WriteConditionParams params;
+  params.condition_expression = w.condition_expression;
+  params.return_old_on_failure = w.return_values_on_condition_check_failure == "ALL_OLD";
+  if (w.expected != nullptr || w.conditional_operator) {
+    STATOR_ASSIGN_OR_RETURN(params.legacy_condition,
+                            DecodeAndTranslateLegacyConditions(w.expected, w.conditional_operator,
+                                                               expr::LegacyKind::kExpected));
+  }
+  params.names = w.names;
+  if (w.values != nullptr) {
+    params.values.emplace();
+    for (const auto& [k, v] : w.values->items()) {
+      auto value = DecodeValue(v);
+      if (!value.ok()) {
+        return Status::Validation("ExpressionAttributeValues contains invalid value: " +
+                                  value.status().message() + " for key " + k);
+      }
+      params.values->emplace(k, std::move(value).value());
+    }
+  }
+  return params;
+}
 
 ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::string>& v) {
   if (v == "TOTAL") return ops::ReturnConsumedCapacity::kTotal;
@@ -263,12 +240,21 @@ Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
 }
 
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c) {
-  Json out = {{"TableName", c.table_name}, {"CapacityUnits", c.Total()}};
+  const char* kind = c.kind == ops::ConsumedCapacity::Kind::kRead    ? "ReadCapacityUnits"
+                     : c.kind == ops::ConsumedCapacity::Kind::kWrite ? "WriteCapacityUnits"
+                                                                     : nullptr;
+  auto units = [kind](double u) {
+    Json out = {{"CapacityUnits", u}};
+    if (kind != nullptr) out[kind] = u;
+    return out;
+  };
+  Json out = units(c.Total());
+  out["TableName"] = c.table_name;
   if (!c.with_detail) return out;
-  out["Table"] = {{"CapacityUnits", c.table_units}};
-  auto indexes = [](const std::map<std::string, double>& units) {
+  out["Table"] = units(c.table_units);
+  auto indexes = [&](const std::map<std::string, double>& by_name) {
     Json m = Json::object();
-    for (const auto& [name, u] : units) m[name] = {{"CapacityUnits", u}};
+    for (const auto& [name, u] : by_name) m[name] = units(u);
     return m;
   };
   if (!c.local_indexes.empty()) out["LocalSecondaryIndexes"] = indexes(c.local_indexes);
@@ -282,12 +268,14 @@ Json EncodeWriteItem(const ops::WriteItemResponse& resp) {
   if (resp.consumed_capacity)
     out["ConsumedCapacity"] = EncodeConsumedCapacity(*resp.consumed_capacity);
   if (resp.item_collection_metrics) {
-    const ops::ItemCollectionMetrics& m = *resp.item_collection_metrics;
-    out["ItemCollectionMetrics"] = {
-        {"ItemCollectionKey", EncodeItem(m.key)},
-        {"SizeEstimateRangeGB", Json::array({m.size_low_gb, m.size_high_gb})}};
+    out["ItemCollectionMetrics"] = EncodeItemCollectionMetrics(*resp.item_collection_metrics);
   }
   return out;
+}
+
+Json EncodeItemCollectionMetrics(const ops::ItemCollectionMetrics& m) {
+  return {{"ItemCollectionKey", EncodeItem(m.key)},
+          {"SizeEstimateRangeGB", Json::array({m.size_low_gb, m.size_high_gb})}};
 }
 
 Json EncodeGetItem(const ops::GetItemResponse& resp) {

@@ -21,5 +21,6 @@ ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::st
 Json EncodeWriteItem(const ops::WriteItemResponse& resp);
 Json EncodeGetItem(const ops::GetItemResponse& resp);
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);
+Json EncodeItemCollectionMetrics(const ops::ItemCollectionMetrics& m);
 
 }  // namespace stator::protocol

@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "http/server.h"
 #include "ops/context.h"
+#include "ops/transactions.h"
 #include "protocol/dispatcher.h"
 #include "stator/version.h"
 #include "storage/engine.h"
@@ -45,6 +46,7 @@ void FromWire(protocol::WireResponse wire, http::Response& resp) {
 
 struct StatorServer::Parts {
   std::unique_ptr<storage::Engine> engine;
+  ops::TransactionTokens transaction_tokens;
   std::unique_ptr<protocol::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 };
@@ -74,6 +76,7 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
 
   ops::OpsEnv env;
   env.engine = parts->engine.get();
+  env.transaction_tokens = &parts->transaction_tokens;
   env.clock = clock;
   env.default_region = config.region;
   env.account_id = config.account_id;

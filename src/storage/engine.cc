@@ -1,5 +1,12 @@
 #include "storage/engine.h"
 
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -7,13 +14,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
-
-#include <rocksdb/cache.h>
-#include <rocksdb/db.h>
-#include <rocksdb/env.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
-#include <rocksdb/write_batch.h>
+#include <unordered_set>
 
 #include "common/coding.h"
 #include "model/index_projection.h"
@@ -32,7 +33,6 @@ Status FromRocks(const rocksdb::Status& s) {
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
   return Status::IOError(s.ToString());
 }
-
 
 constexpr size_t kLockStripes = 1024;
 
@@ -257,40 +257,128 @@ class Engine::Impl {
     // The catalog lock (shared) keeps DeleteTable from interleaving with the
     // write, so no item can be written under a table id after its deletion.
     std::shared_lock catalog_lock(catalog_mu_);
-    auto it = tables_.find(table.name);
-    if (it == tables_.end() || it->second->table_id != table.table_id) {
-      return Status::ResourceNotFound("Requested resource not found");
+    const model::TableDef* live = LiveTable(table);
+    if (live == nullptr) return Status::ResourceNotFound("Requested resource not found");
+    if (IsHeldByTransaction(record_key)) {
+      return Status(Code::kTransactionConflict, "Transaction is ongoing for the item");
     }
-    // The live definition, not the caller's copy: an index published since
-    // the request looked the table up must be maintained too.
-    const model::TableDef& live = *it->second;
     std::lock_guard item_lock(StripeFor(record_key));
     STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> current, ReadItem(record_key));
     STATOR_ASSIGN_OR_RETURN(WriteDecision decision, mutator(current));
-
-    int64_t old_size = current ? static_cast<int64_t>(model::ItemSize(*current)) : 0;
     rocksdb::WriteBatch batch;
-    switch (decision.kind) {
-      case WriteDecision::Kind::kNone:
-        return Status::OK();
-      case WriteDecision::Kind::kPut: {
-        std::string value;
-        model::EncodeItem(decision.new_item, &value);
-        batch.Put(record_key, value);
-        int64_t new_size = static_cast<int64_t>(model::ItemSize(decision.new_item));
-        batch.Merge(TableStatsKey(table.table_id),
-                    EncodeStatsDelta(current ? 0 : 1, new_size - old_size));
-        AddIndexChanges(&batch, live, current, decision.new_item);
-        break;
-      }
-      case WriteDecision::Kind::kDelete:
-        if (!current) return Status::OK();
-        batch.Delete(record_key);
-        batch.Merge(TableStatsKey(table.table_id), EncodeStatsDelta(-1, -old_size));
-        AddIndexChanges(&batch, live, current, std::nullopt);
-        break;
-    }
+    AddItemChange(&batch, *live, record_key, current, decision);
+    if (batch.Count() == 0) return Status::OK();
     return Write(&batch);
+  }
+
+  Status Transact(const std::vector<TransactionWrite>& writes, std::vector<Status>* reasons) {
+    reasons->assign(writes.size(), Status::OK());
+    bool refused = false;
+    std::vector<size_t> addressed;  // the writes that were not refused up front
+    std::vector<std::string> record_keys;
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (!writes[i].refusal.ok()) {
+        (*reasons)[i] = writes[i].refusal;
+        refused = true;
+        continue;
+      }
+      addressed.push_back(i);
+      record_keys.push_back(ItemKey(*writes[i].table, writes[i].key));
+    }
+
+    std::shared_lock catalog_lock(catalog_mu_);
+    std::vector<const model::TableDef*> live;
+    for (size_t i : addressed) {
+      live.push_back(LiveTable(*writes[i].table));
+      if (live.back() == nullptr) return Status::ResourceNotFound("Requested resource not found");
+    }
+    // Claim every item for this transaction: an item another transaction
+    // holds is a conflict, reported for that item alone.
+    std::vector<Status> conflicts(record_keys.size());
+    if (!Claim(record_keys, &conflicts)) {
+      for (size_t k = 0; k < addressed.size(); ++k) (*reasons)[addressed[k]] = conflicts[k];
+      return Status(Code::kTransactionCanceled, "");
+    }
+    ClaimRelease release{this, &record_keys};
+
+    std::vector<size_t> stripes;
+    for (const std::string& key : record_keys) stripes.push_back(StripeIndex(key));
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    // Ascending stripe order everywhere a thread holds more than one stripe,
+    // so transactions never deadlock with each other or with single writes.
+    std::vector<std::unique_lock<std::mutex>> locks;
+    locks.reserve(stripes.size());
+    for (size_t s : stripes) locks.emplace_back(stripes_[s]);
+
+    std::vector<std::optional<model::Item>> current(addressed.size());
+    std::vector<WriteDecision> decisions(addressed.size());
+    for (size_t k = 0; k < addressed.size(); ++k) {
+      STATOR_ASSIGN_OR_RETURN(current[k], ReadItem(record_keys[k]));
+      Result<WriteDecision> decision = writes[addressed[k]].mutator(current[k]);
+      if (!decision.ok()) {
+        (*reasons)[addressed[k]] = decision.status();
+        refused = true;
+        continue;
+      }
+      decisions[k] = std::move(decision).value();
+    }
+    if (refused) return Status(Code::kTransactionCanceled, "");
+    rocksdb::WriteBatch batch;
+    for (size_t k = 0; k < addressed.size(); ++k) {
+      AddItemChange(&batch, *live[k], record_keys[k], current[k], decisions[k]);
+    }
+    if (batch.Count() == 0) return Status::OK();
+    return Write(&batch);
+  }
+
+  Status ReadConsistent(const std::vector<TransactionRead>& reads,
+                        std::vector<std::optional<model::Item>>* items,
+                        std::vector<Status>* reasons) const {
+    reasons->assign(reads.size(), Status::OK());
+    items->assign(reads.size(), std::nullopt);
+    std::vector<std::string> record_keys(reads.size());
+    bool refused = false;
+    for (size_t i = 0; i < reads.size(); ++i) {
+      if (!reads[i].refusal.ok()) {
+        (*reasons)[i] = reads[i].refusal;
+        refused = true;
+      } else {
+        record_keys[i] = ItemKey(*reads[i].table, reads[i].key);
+      }
+    }
+    {
+      std::lock_guard lock(claims_mu_);
+      for (size_t i = 0; i < reads.size(); ++i) {
+        if (reads[i].refusal.ok() && claims_.count(record_keys[i]) != 0) {
+          (*reasons)[i] = Status(Code::kTransactionConflict, "Transaction is ongoing for the item");
+          refused = true;
+        }
+      }
+    }
+    if (refused) return Status(Code::kTransactionCanceled, "");
+    // Every write is one atomic batch, so a snapshot holds all of a
+    // transaction's writes or none of them.
+    std::shared_lock catalog_lock(catalog_mu_);
+    for (const TransactionRead& r : reads) {
+      if (LiveTable(*r.table) == nullptr) {
+        return Status::ResourceNotFound("Requested resource not found");
+      }
+    }
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    Status status;
+    for (size_t i = 0; i < reads.size() && status.ok(); ++i) {
+      auto item = ReadItem(record_keys[i], ro);
+      if (!item.ok()) {
+        status = item.status();
+      } else {
+        (*items)[i] = std::move(item).value();
+      }
+    }
+    db_->ReleaseSnapshot(snapshot);
+    return status;
   }
 
   Status Iterate(const ReadRange& range, const RecordVisitor& visit) const {
@@ -308,9 +396,8 @@ class Engine::Impl {
     while (it->Valid()) {
       auto item = model::DecodeItem(std::string_view(it->value().data(), it->value().size()));
       if (!item.ok()) return item.status();
-      STATOR_ASSIGN_OR_RETURN(
-          bool more, visit(std::string_view(it->key().data(), it->key().size()),
-                           std::move(item).value()));
+      STATOR_ASSIGN_OR_RETURN(bool more, visit(std::string_view(it->key().data(), it->key().size()),
+                                               std::move(item).value()));
       if (!more) break;
       if (range.reverse) {
         it->Prev();
@@ -405,9 +492,11 @@ class Engine::Impl {
     (void)s;
   }
 
-  Result<std::optional<model::Item>> ReadItem(const std::string& record_key) const {
+  Result<std::optional<model::Item>> ReadItem(
+      const std::string& record_key,
+      const rocksdb::ReadOptions& ro = rocksdb::ReadOptions()) const {
     rocksdb::PinnableSlice value;
-    auto s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), record_key, &value);
+    auto s = db_->Get(ro, db_->DefaultColumnFamily(), record_key, &value);
     if (s.IsNotFound()) return std::optional<model::Item>();
     if (!s.ok()) return FromRocks(s);
     auto item = model::DecodeItem(std::string_view(value.data(), value.size()));
@@ -415,9 +504,94 @@ class Engine::Impl {
     return std::optional<model::Item>(std::move(item).value());
   }
 
-  std::mutex& StripeFor(const std::string& record_key) {
-    return stripes_[std::hash<std::string>()(record_key) % kLockStripes];
+  static size_t StripeIndex(const std::string& record_key) {
+    return std::hash<std::string>()(record_key) % kLockStripes;
   }
+  std::mutex& StripeFor(const std::string& record_key) { return stripes_[StripeIndex(record_key)]; }
+
+  // The live definition of `table` (nullptr when it was deleted or
+  // replaced by a table of the same name), not the caller's copy: an index
+  // published since the request looked the table up must be maintained too.
+  // Requires catalog_mu_.
+  const model::TableDef* LiveTable(const model::TableDef& table) const {
+    auto it = tables_.find(table.name);
+    if (it == tables_.end() || it->second->table_id != table.table_id) return nullptr;
+    return it->second.get();
+  }
+
+  // Adds to `batch` what `decision` does to the item at `record_key`, whose
+  // value is `current`: the item record, the table's statistics and every
+  // index entry. Adds nothing when nothing changes.
+  static void AddItemChange(rocksdb::WriteBatch* batch, const model::TableDef& live,
+                            const std::string& record_key,
+                            const std::optional<model::Item>& current,
+                            const WriteDecision& decision) {
+    int64_t old_size = current ? static_cast<int64_t>(model::ItemSize(*current)) : 0;
+    switch (decision.kind) {
+      case WriteDecision::Kind::kNone:
+        return;
+      case WriteDecision::Kind::kPut: {
+        std::string value;
+        model::EncodeItem(decision.new_item, &value);
+        batch->Put(record_key, value);
+        int64_t new_size = static_cast<int64_t>(model::ItemSize(decision.new_item));
+        batch->Merge(TableStatsKey(live.table_id),
+                     EncodeStatsDelta(current ? 0 : 1, new_size - old_size));
+        AddIndexChanges(batch, live, current, decision.new_item);
+        return;
+      }
+      case WriteDecision::Kind::kDelete:
+        if (!current) return;
+        batch->Delete(record_key);
+        batch->Merge(TableStatsKey(live.table_id), EncodeStatsDelta(-1, -old_size));
+        AddIndexChanges(batch, live, current, std::nullopt);
+        return;
+    }
+  }
+
+  // --- transaction claims ---
+  // An item a transaction is applying is "claimed" from before it locks
+  // anything until after its batch is written. Single writes and other
+  // transactions that meet a claim get TransactionConflict, as DynamoDB
+  // reports a collision with an in-flight transaction; they never wait on it.
+
+  bool IsHeldByTransaction(const std::string& record_key) const {
+    // Cheap when no transaction runs: single writes then skip the set. A
+    // claim made just after this check is still safe: the write then waits
+    // for the item's stripe and is ordered before or after the transaction.
+    if (active_claims_.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard lock(claims_mu_);
+    return claims_.count(record_key) != 0;
+  }
+
+  // Claims all of `record_keys`, or none: false (with kTransactionConflict
+  // in `reasons` for each item already claimed) when any is taken.
+  bool Claim(const std::vector<std::string>& record_keys, std::vector<Status>* reasons) {
+    std::lock_guard lock(claims_mu_);
+    bool ok = true;
+    for (size_t i = 0; i < record_keys.size(); ++i) {
+      if (claims_.count(record_keys[i]) != 0) {
+        (*reasons)[i] = Status(Code::kTransactionConflict, "Transaction is ongoing for the item");
+        ok = false;
+      }
+    }
+    if (!ok) return false;
+    for (const std::string& key : record_keys) claims_.insert(key);
+    active_claims_.fetch_add(record_keys.size(), std::memory_order_release);
+    return true;
+  }
+
+  void Unclaim(const std::vector<std::string>& record_keys) {
+    std::lock_guard lock(claims_mu_);
+    for (const std::string& key : record_keys) claims_.erase(key);
+    active_claims_.fetch_sub(record_keys.size(), std::memory_order_release);
+  }
+
+  struct ClaimRelease {
+    Impl* impl;
+    const std::vector<std::string>* keys;
+    ~ClaimRelease() { impl->Unclaim(*keys); }
+  };
 
   Status CheckFormat() {
     std::string value;
@@ -489,6 +663,10 @@ class Engine::Impl {
 
   std::array<std::mutex, kLockStripes> stripes_;
 
+  mutable std::mutex claims_mu_;
+  std::unordered_set<std::string> claims_;  // GUARDED_BY(claims_mu_)
+  std::atomic<size_t> active_claims_{0};    // claims_.size(), readable without the lock
+
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> backfills_;  // joined at destruction; GUARDED_BY(catalog_mu_) to add
 };
@@ -504,7 +682,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options, const
 
 std::vector<TablePtr> Engine::ListTables() const { return impl_->ListTables(); }
 TablePtr Engine::FindTable(std::string_view name) const { return impl_->FindTable(name); }
-Result<TablePtr> Engine::CreateTable(model::TableDef def) { return impl_->CreateTable(std::move(def)); }
+Result<TablePtr> Engine::CreateTable(model::TableDef def) {
+  return impl_->CreateTable(std::move(def));
+}
 Result<TablePtr> Engine::ReplaceTable(model::TableDef def, const TablePtr& expected) {
   return impl_->ReplaceTable(std::move(def), expected);
 }
@@ -520,8 +700,19 @@ Result<std::optional<model::Item>> Engine::GetItem(const model::TableDef& table,
                                                    const model::Item& key) const {
   return impl_->GetItem(table, key);
 }
-Status Engine::Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator) {
+Status Engine::Mutate(const model::TableDef& table, const model::Item& key,
+                      const Mutator& mutator) {
   return impl_->Mutate(table, key, mutator);
+}
+
+Status Engine::Transact(const std::vector<TransactionWrite>& writes, std::vector<Status>* reasons) {
+  return impl_->Transact(writes, reasons);
+}
+
+Status Engine::ReadConsistent(const std::vector<TransactionRead>& reads,
+                              std::vector<std::optional<model::Item>>* items,
+                              std::vector<Status>* reasons) const {
+  return impl_->ReadConsistent(reads, items, reasons);
 }
 Status Engine::Flush() { return impl_->Flush(); }
 

@@ -22,6 +22,7 @@
 // threads without external synchronisation. Writes to the same item are
 // serialised (per-item striped locks); catalog changes are serialised with
 // each other and with item writes (a shared/exclusive catalog lock).
+// Transactions claim their items while they apply (see Transact).
 #pragma once
 
 #include <cstdint>
@@ -40,9 +41,9 @@
 namespace stator::storage {
 
 struct EngineOptions {
-  std::string path;             // database directory (ignored when in_memory)
-  bool in_memory = false;       // nothing touches disk
-  bool sync = false;            // fsync the WAL on every write group
+  std::string path;        // database directory (ignored when in_memory)
+  bool in_memory = false;  // nothing touches disk
+  bool sync = false;       // fsync the WAL on every write group
   size_t block_cache_bytes = 32 << 20;
   size_t write_buffer_bytes = 16 << 20;
 };
@@ -81,6 +82,25 @@ struct WriteDecision {
 // Mutate (e.g. a failed condition).
 using Mutator = std::function<Result<WriteDecision>(const std::optional<model::Item>& current)>;
 
+// One write of Engine::Transact: the item of `table` with `key` (exactly the
+// table's validated key attributes) and what to do with it.
+struct TransactionWrite {
+  TablePtr table;
+  model::Item key;
+  Mutator mutator;  // kNone for an item only checked
+  // Not OK: the write was refused before it could address its item (e.g. a
+  // key of the wrong type); it cancels the transaction with this reason and
+  // its item is neither locked nor read.
+  Status refusal;
+};
+
+// One item of Engine::ReadConsistent.
+struct TransactionRead {
+  TablePtr table;
+  model::Item key;
+  Status refusal;  // as TransactionWrite::refusal
+};
+
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options, const Clock* clock);
@@ -113,8 +133,33 @@ class Engine {
                                              const model::Item& key) const;
   // Atomic read-modify-write of one item: reads the current item, calls
   // `mutator` and applies its decision, with no other writer of the same item
-  // in between. kResourceNotFound if the table was deleted meanwhile.
+  // in between. kResourceNotFound if the table was deleted meanwhile;
+  // kTransactionConflict if a transaction is applying the item (Transact).
   Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator);
+
+  // Applies `writes` (on distinct items, of one or more tables) all or none,
+  // in one atomic batch: every mutator sees its item's current value with
+  // all the items locked together, then every decision is written at once.
+  // Returns OK when applied; kTransactionCanceled when any write was refused,
+  // with `reasons` holding, per write, OK or why: kTransactionConflict when
+  // another transaction is applying the same item (no mutator runs then), or
+  // the mutator's error (every mutator runs, so each refusal is reported).
+  // kResourceNotFound when a table was deleted meanwhile.
+  //
+  // While a transaction applies, its items are claimed: a Mutate of one of
+  // them fails with kTransactionConflict instead of waiting, and so does a
+  // ReadConsistent that includes one. Items are locked in one global order,
+  // so transactions never deadlock with each other or with Mutate.
+  Status Transact(const std::vector<TransactionWrite>& writes, std::vector<Status>* reasons);
+
+  // Reads the items of `reads` from one consistent snapshot across tables
+  // (nullopt for an absent item). kTransactionCanceled, with `reasons` per
+  // read, when any read was refused up front or a transaction is applying
+  // any of the items (kTransactionConflict for each such item);
+  // kResourceNotFound when a table was deleted.
+  Status ReadConsistent(const std::vector<TransactionRead>& reads,
+                        std::vector<std::optional<model::Item>>* items,
+                        std::vector<Status>* reasons) const;
 
   // Visits the records of `range` from one consistent snapshot. Memory stays
   // bounded by one record whatever the range's size.

@@ -119,6 +119,24 @@ Status ValidateKey(const model::TableDef& table, const model::Item& key) {
   return KeySizes(table, key);
 }
 
+Status CheckNoEmptyKeyValues(const model::TableDef& table, const model::Item& item,
+                             bool whole_item) {
+  for (const model::KeyElement* element :
+       {&table.key.hash, table.key.range ? &*table.key.range : nullptr}) {
+    if (element == nullptr) continue;
+    auto it = item.find(element->name);
+    if (it != item.end() && it->second.type() == element->type) {
+      STATOR_RETURN_IF_ERROR(KeyValueNotEmpty(*element, it->second));
+    }
+  }
+  if (!whole_item) return Status::OK();
+  auto problem = FindIndexKeyProblem(table, item);
+  if (problem && problem->kind == IndexKeyProblem::Kind::kEmpty) {
+    return IndexKeyProblemStatus(*problem);
+  }
+  return Status::OK();
+}
+
 model::Item ExtractKey(const model::TableDef& table, const model::Item& item) {
   model::Item key;
   key.emplace(table.key.hash.name, item.at(table.key.hash.name));

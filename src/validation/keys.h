@@ -33,6 +33,14 @@ Status IndexKeyProblemStatus(const IndexKeyProblem& problem);
 // attributes, of the schema's types.
 Status ValidateKey(const model::TableDef& table, const model::Item& key);
 
+// Only the empty-value rules of ValidateItemKey (`whole_item`: the table's
+// and the indexes' key attributes) or of ValidateKey: the part of them
+// DynamoDB's transactions report as a plain ValidationException, before
+// executing, rather than as a cancellation reason. Attributes that are
+// missing or of another type than the schema's are left to the full check.
+Status CheckNoEmptyKeyValues(const model::TableDef& table, const model::Item& item,
+                             bool whole_item);
+
 // Copies the key attributes out of a (validated) item.
 model::Item ExtractKey(const model::TableDef& table, const model::Item& item);
 
