@@ -192,9 +192,18 @@ Result<BatchWriteItemResponse> BatchWriteItem(const RequestContext& ctx,
     ConsumedCapacity total;
     total.table_name = p.table->name;
     total.with_detail = mode == ReturnConsumedCapacity::kIndexes;
+    BatchWriteTable unprocessed{t.table_name, {}};
     for (size_t j = 0; j < t.requests.size(); ++j) {
-      STATOR_RETURN_IF_ERROR(ApplyWrite(ctx, *p.table, p.keys[j], t.requests[j], mode, &total));
+      Status s = ApplyWrite(ctx, *p.table, p.keys[j], t.requests[j], mode, &total);
+      // A write that meets a running transaction is left for the client to
+      // send again, as DynamoDB returns the writes it could not process.
+      if (s.code() == Code::kTransactionConflict) {
+        unprocessed.requests.push_back(t.requests[j]);
+        continue;
+      }
+      STATOR_RETURN_IF_ERROR(s);
     }
+    if (!unprocessed.requests.empty()) resp.unprocessed.push_back(std::move(unprocessed));
     if (resp.consumed_capacity) resp.consumed_capacity->push_back(std::move(total));
   }
   if (req.return_item_collection_metrics) {

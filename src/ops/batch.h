@@ -9,8 +9,9 @@
 // table, key, item and duplicate is checked before the first write; each
 // write is then one Engine::Mutate, exactly as PutItem and DeleteItem do
 // (index entries and statistics in the same atomic batch). The writes of a
-// batch are not atomic with each other, as in DynamoDB. Stator processes
-// every request, so UnprocessedItems is always empty.
+// batch are not atomic with each other, as in DynamoDB. A write whose item a
+// transaction is applying at that moment is not made and comes back in
+// UnprocessedItems; every other write is processed.
 //
 // The checks DynamoDB makes before it looks tables up (projection
 // parameters, attribute values, duplicate keys of BatchGetItem, the total
@@ -100,6 +101,9 @@ struct BatchWriteItemRequest {
 };
 
 struct BatchWriteItemResponse {
+  // The writes not applied because a transaction was applying their item
+  // (TransactionConflict), by table, to be sent again.
+  std::vector<BatchWriteTable> unprocessed;
   // One entry per table, unless ReturnConsumedCapacity is NONE.
   std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
   // With SIZE: for each table with local indexes, one entry per item

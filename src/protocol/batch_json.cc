@@ -464,7 +464,17 @@ Json EncodeBatchGetItem(const ops::BatchGetItemResponse& resp) {
 }
 
 Json EncodeBatchWriteItem(const ops::BatchWriteItemResponse& resp) {
-  Json out = {{"UnprocessedItems", Json::object()}};
+  Json unprocessed = Json::object();
+  for (const ops::BatchWriteTable& t : resp.unprocessed) {
+    Json requests = Json::array();
+    for (const ops::WriteRequest& w : t.requests) {
+      requests.push_back(w.kind == ops::WriteRequest::Kind::kPut
+                             ? Json{{"PutRequest", {{"Item", EncodeItem(w.item)}}}}
+                             : Json{{"DeleteRequest", {{"Key", EncodeItem(w.item)}}}});
+    }
+    unprocessed[t.table_name] = std::move(requests);
+  }
+  Json out = {{"UnprocessedItems", std::move(unprocessed)}};
   if (resp.consumed_capacity) {
     Json list = Json::array();
     for (const auto& c : *resp.consumed_capacity) list.push_back(EncodeConsumedCapacity(c));
