@@ -133,7 +133,8 @@ Status Parser::SyntaxError() const {
   const Token& tok = tokens_[pos_];
   std::string near;
   if (tok.kind == TokenKind::kEof) {
-    if (pos_ > 0) near = std::string(tokens_[pos_ - 1].text);
+    // DynamoDB quotes from the last token to the end, trailing blanks included.
+    near = std::string(text_.substr(pos_ > 0 ? tokens_[pos_ - 1].offset : 0));
     return Invalid("Syntax error; token: \"<EOF>\", near: \"" + near + "\"");
   }
   const size_t start = pos_ > 0 ? tokens_[pos_ - 1].offset : tok.offset;
@@ -513,6 +514,7 @@ Result<UpdateExpr> Parser::Update() {
   static constexpr std::array<std::string_view, 4> kClauses = {"SET", "REMOVE", "ADD", "DELETE"};
   std::array<bool, 4> seen = {};
   UpdateExpr expr;
+  if (At(TokenKind::kEof)) return SyntaxError();  // blanks only
   while (!At(TokenKind::kEof)) {
     size_t clause = kClauses.size();
     for (size_t i = 0; i < kClauses.size(); ++i) {
@@ -551,7 +553,8 @@ Result<UpdateExpr> Parser::Update() {
 // Empty and oversized texts are rejected before any parsing.
 Status CheckText(std::string_view text, ExpressionKind kind) {
   const std::string prefix = "Invalid " + std::string(ExpressionKindName(kind)) + ": ";
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  // Only the empty text: blanks alone are a syntax error at <EOF>, as in DynamoDB.
+  if (text.empty()) {
     return Status::Validation(prefix + "The expression can not be empty;");
   }
   if (text.size() > kMaxExpressionBytes) {
@@ -590,9 +593,9 @@ size_t CountOperators(const Condition& c) {
 }
 
 Status TooManyOperators(ExpressionKind kind, size_t count) {
-  return Status::Validation("Invalid " + std::string(ExpressionKindName(kind)) +
-                            ": The expression contains too many operators; operator count: " +
-                            std::to_string(count));
+  return Status::Validation(
+      "Invalid " + std::string(ExpressionKindName(kind)) +
+      ": The expression contains too many operators; operator count: " + std::to_string(count));
 }
 
 }  // namespace

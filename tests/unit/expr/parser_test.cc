@@ -84,13 +84,15 @@ TEST(ParserTest, InvalidConditions) {
   const std::string p = "Invalid ConditionExpression: ";
   const Case cases[] = {
       {"", p + "The expression can not be empty;"},
-      {"  \n", p + "The expression can not be empty;"},
+      {" \t ", p + "Syntax error; token: \"<EOF>\", near: \" \t \""},
+      {"  \n", p + "Syntax error; token: \"<EOF>\", near: \"  \n\""},
       {"a =", p + "Syntax error; token: \"<EOF>\", near: \"=\""},
       {"a b", p + "Syntax error; token: \"b\", near: \"a b\""},
       {"numx / :v", p + "Syntax error; token: \"/\", near: \"numx / :v\""},
       {"a[-1] = :v", p + "Syntax error; token: \"-\", near: \"[-1\""},
       {"!!!", p + "Syntax error; token: \"!\", near: \"!!\""},
       {"a = :v AND", p + "Syntax error; token: \"<EOF>\", near: \"AND\""},
+      {"a = :v AND  ", p + "Syntax error; token: \"<EOF>\", near: \"AND  \""},
       {"a = :v = b", p + "Syntax error; token: \"=\", near: \":v = b\""},
       {"a", p + "Syntax error; token: \"<EOF>\", near: \"a\""},
       {"a AND b = :v", p + "Syntax error; token: \"AND\", near: \"a AND b\""},
@@ -173,6 +175,7 @@ TEST(ParserTest, Projections) {
       {"a, #b.c[3], d[0][1]", "a, #b.c[3], d[0][1]"},
       {"and", p + "Attribute name is a reserved keyword; reserved keyword: and"},
       {"", p + "The expression can not be empty;"},
+      {" \t ", p + "Syntax error; token: \"<EOF>\", near: \" \t \""},
       {"a,", p + "Syntax error; token: \"<EOF>\", near: \",\""},
       {"a b", p + "Syntax error; token: \"b\", near: \"a b\""},
       {"a[x]", p + "Syntax error; token: \"x\", near: \"[x]\""},
@@ -195,8 +198,10 @@ TEST(ParserTest, Updates) {
       {"REMOVE a, b.c[1] ADD n :one DELETE s :x SET #x = :v",
        "REMOVE a; REMOVE b.c[1]; ADD n :one; DELETE s :x; SET #x :v"},
       {"", p + "The expression can not be empty;"},
+      {" \t ", p + "Syntax error; token: \"<EOF>\", near: \" \t \""},
       {"SET", p + "Syntax error; token: \"<EOF>\", near: \"SET\""},
-      {"SET a = ", p + "Syntax error; token: \"<EOF>\", near: \"=\""},
+      {"SET a = ", p + "Syntax error; token: \"<EOF>\", near: \"= \""},
+      {"SET a = b +  ", p + "Syntax error; token: \"<EOF>\", near: \"+  \""},
       {"SET a = b +", p + "Syntax error; token: \"<EOF>\", near: \"+\""},
       {"SET a = b + c + d", p + "Syntax error; token: \"+\", near: \"c + d\""},
       {"SET a = numx / :v", p + "Syntax error; token: \"/\", near: \"numx / :v\""},
@@ -289,8 +294,8 @@ TEST(ParserTest, OperatorLimit) {
             "Invalid UpdateExpression: Syntax error; token: \"-\", near: \") - :v\"");
   EXPECT_EQ(Upd("SET a = (:v) + :v"), "SET a (+ :v :v)");
   EXPECT_EQ(Upd("SET a = (:v + :v), b = :v"), "SET a (+ :v :v); SET b :v");
-  for (const char* redundant : {"SET a = ((:v + :v))", "SET a = ((:v)) - ((:v))",
-                                "SET a = (((:v) + :v))"}) {
+  for (const char* redundant :
+       {"SET a = ((:v + :v))", "SET a = ((:v)) - ((:v))", "SET a = (((:v) + :v))"}) {
     EXPECT_EQ(Upd(redundant), "Invalid UpdateExpression: The expression has redundant parentheses;")
         << redundant;
   }
