@@ -13,6 +13,20 @@ namespace {
 constexpr const char* kCoralService = "com.amazon.coral.service#";
 constexpr const char* kDynamo = "com.amazonaws.dynamodb.v20120810#";
 
+// The member DynamoDB's model names for the text: "Message" for these
+// errors, "message" for every other one.
+const char* MessageKey(Code code) {
+  switch (code) {
+    case Code::kSerialization:
+    case Code::kTransactionCanceled:
+    case Code::kTransactionInProgress:
+    case Code::kIdempotentParameterMismatch:
+      return "Message";
+    default:
+      return "message";
+  }
+}
+
 }  // namespace
 
 std::string ErrorType(Code code) {
@@ -90,7 +104,7 @@ ErrorResponse RenderError(const Status& status) {
       break;
   }
   if (!status.message().empty()) {
-    body[status.code() == Code::kSerialization ? "Message" : "message"] = status.message();
+    body[MessageKey(status.code())] = status.message();
   }
   if (const auto* failed = dynamic_cast<const ops::ConditionFailedDetail*>(status.detail())) {
     if (failed->item) body["Item"] = EncodeItem(*failed->item);

@@ -1,7 +1,9 @@
 // The one place that turns a Status into DynamoDB's error response: the
 // `__type` string (each error has its own namespace prefix), the HTTP status
-// and the body. SerializationException carries its text under "Message";
-// every other error under "message"; some errors carry no text at all.
+// and the body. SerializationException, TransactionCanceledException,
+// TransactionInProgressException and IdempotentParameterMismatchException
+// carry their text under "Message" (as DynamoDB's model names it); every other
+// error under "message"; some errors carry no text at all.
 //
 // Thread-safety: pure functions.
 #pragma once
