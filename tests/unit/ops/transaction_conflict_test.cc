@@ -1,0 +1,127 @@
+// Requests that meet an item a transaction is applying: each operation reports
+// the conflict the way DynamoDB does (tests/unit/storage covers the claims).
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "ops/batch.h"
+#include "ops/items.h"
+#include "ops/transactions.h"
+
+namespace stator::ops {
+namespace {
+
+using model::AttributeValue;
+using model::Item;
+
+class TransactionConflictTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::EngineOptions options;
+    options.in_memory = true;
+    engine_ = storage::Engine::Open(options, SystemClock::Default()).value();
+    env_.engine = engine_.get();
+    env_.clock = SystemClock::Default();
+    env_.transaction_tokens = &tokens_;
+    ctx_.env = &env_;
+    ctx_.region = "us-east-1";
+    model::TableDef def;
+    def.name = "accounts";
+    def.uuid = "00000000-0000-4000-8000-000000000000";
+    def.key.hash = {"pk", model::Type::kS};
+    def.attribute_definitions = {{"pk", model::Type::kS}};
+    table_ = engine_->CreateTable(def).value();
+  }
+
+  // Runs `body` while a transaction holds the item `held` (inside its decision).
+  void WhileHeld(const Item& held, const std::function<void()>& body) {
+    std::promise<void> inside;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::thread holder([&] {
+      std::vector<Status> reasons;
+      storage::Mutator blocking = [&](const std::optional<Item>&) {
+        inside.set_value();
+        released.wait();
+        return Result<storage::WriteDecision>(storage::WriteDecision::Put(held));
+      };
+      EXPECT_TRUE(engine_->Transact({{table_, held, blocking, Status::OK()}}, &reasons).ok());
+    });
+    inside.get_future().wait();
+    body();
+    release.set_value();
+    holder.join();
+  }
+
+  static Item Key(const char* pk) { return {{"pk", AttributeValue::S(pk)}}; }
+
+  std::unique_ptr<storage::Engine> engine_;
+  TransactionTokens tokens_;
+  OpsEnv env_;
+  RequestContext ctx_;
+  storage::TablePtr table_;
+};
+
+TEST_F(TransactionConflictTest, PutItemGetsTransactionConflictException) {
+  WhileHeld(Key("a"), [&] {
+    PutItemRequest req;
+    req.table_name = "accounts";
+    req.item = Key("a");
+    auto resp = PutItem(ctx_, req);
+    EXPECT_EQ(resp.status().code(), Code::kTransactionConflict);
+    EXPECT_EQ(resp.status().message(), "Transaction is ongoing for the item");
+  });
+}
+
+TEST_F(TransactionConflictTest, BatchWriteItemReturnsTheHeldWriteUnprocessed) {
+  WhileHeld(Key("a"), [&] {
+    BatchWriteItemRequest req;
+    req.tables.push_back({"accounts",
+                          {{WriteRequest::Kind::kPut, Key("a")},
+                           {WriteRequest::Kind::kPut, Key("b")},
+                           {WriteRequest::Kind::kDelete, Key("c")}}});
+    auto resp = BatchWriteItem(ctx_, req);
+    ASSERT_TRUE(resp.ok()) << resp.status().message();
+    ASSERT_EQ(resp->unprocessed.size(), 1u);
+    EXPECT_EQ(resp->unprocessed[0].table_name, "accounts");
+    ASSERT_EQ(resp->unprocessed[0].requests.size(), 1u);
+    EXPECT_EQ(resp->unprocessed[0].requests[0].item, Key("a"));
+    EXPECT_TRUE(engine_->GetItem(*table_, Key("b")).value().has_value());  // the others are made
+  });
+}
+
+TEST_F(TransactionConflictTest, TransactionsReportTransactionConflictReasons) {
+  WhileHeld(Key("a"), [&] {
+    TransactWriteItemsRequest write;
+    for (const char* pk : {"b", "a"}) {
+      TransactWriteAction put;
+      put.kind = TransactWriteAction::Kind::kPut;
+      put.table_name = "accounts";
+      put.item = Key(pk);
+      write.actions.push_back(put);
+    }
+    auto w = TransactWriteItems(ctx_, write);
+    ASSERT_EQ(w.status().code(), Code::kTransactionCanceled);
+    EXPECT_EQ(w.status().message(),
+              "Transaction cancelled, please refer cancellation reasons for specific reasons "
+              "[None, TransactionConflict]");
+    const auto* detail = dynamic_cast<const TransactionCanceledDetail*>(w.status().detail());
+    ASSERT_NE(detail, nullptr);
+    EXPECT_EQ(detail->reasons[1].message, "Transaction is ongoing for the item.");
+    EXPECT_FALSE(engine_->GetItem(*table_, Key("b")).value().has_value());
+
+    TransactGetItemsRequest get;
+    get.actions.push_back({"accounts", Key("a"), {}});
+    auto g = TransactGetItems(ctx_, get);
+    EXPECT_EQ(g.status().code(), Code::kTransactionCanceled);
+
+    GetItemRequest plain;  // a plain read never conflicts
+    plain.table_name = "accounts";
+    plain.key = Key("a");
+    EXPECT_TRUE(GetItem(ctx_, plain).ok());
+  });
+}
+
+}  // namespace
+}  // namespace stator::ops
