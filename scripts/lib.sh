@@ -7,6 +7,9 @@ STATOR_BUILD_PACKAGES=(build-essential cmake pkg-config librocksdb-dev libboost-
   nlohmann-json3-dev libssl-dev libspdlog-dev libgtest-dev zlib1g-dev)
 # Extra packages the test suites need: the real clients Stator is tested with.
 STATOR_TEST_PACKAGES=(python3 python3-boto3 python3-pytest awscli)
+# Node.js and npm for the AWS SDK for JavaScript tests (tests/js), unless both are there
+# already: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
+{ command -v node && command -v npm; } >/dev/null 2>&1 || STATOR_TEST_PACKAGES+=(nodejs npm)
 # The fuzz step's compiler and libFuzzer's runtime (which clang, installed without its
 # recommended packages, lacks).
 STATOR_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
@@ -26,6 +29,16 @@ ensure_packages() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Installs tests/js's npm packages from its package-lock.json when node_modules is missing
+# or older than the lock file (npm writes node_modules/.package-lock.json last).
+ensure_js_modules() {
+  local dir="$STATOR_ROOT/tests/js"
+  [ -e "$dir/node_modules/.package-lock.json" ] &&
+    [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ] && return 0
+  log "installing tests/js's npm packages"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 }
 
 build_jobs() { nproc 2>/dev/null || echo 2; }

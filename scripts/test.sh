@@ -2,8 +2,8 @@
 # Installs what is missing (build tools and the test clients), builds, and
 # runs every test suite:
 #   1. unit tests (GoogleTest) under AddressSanitizer and UBSan;
-#   2. integration tests: the release binary driven by boto3, the AWS CLI
-#      and raw HTTP (pytest);
+#   2. integration tests: the release binary driven by boto3, the AWS CLI,
+#      the AWS SDK for JavaScript v3 and raw HTTP (pytest);
 #   3. fuzzing: each libFuzzer target in tests/fuzz for a bounded time (clang
 #      and libFuzzer's runtime are installed when missing).
 # Usage: scripts/test.sh [unit|integration|fuzz]   (default: all three)
@@ -21,9 +21,10 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = integration ]; then
-  log "integration tests (release binary; boto3, AWS CLI, raw HTTP)"
+  log "integration tests (release binary; boto3, AWS CLI, JS SDK v3, raw HTTP)"
   build_stator "$STATOR_ROOT/build" Release -DSTATOR_BUILD_TESTS=OFF
   cd "$STATOR_ROOT"
+  ensure_js_modules
   # Debian's python3 and AWS CLI v2, not whatever may come earlier on PATH.
   STATOR_BIN="$STATOR_ROOT/build/stator" AWS_CLI=/usr/bin/aws \
     /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
