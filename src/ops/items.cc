@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "model/item_size.h"
-#include "storage/keys.h"
 #include "ops/tables.h"
 #include "validation/keys.h"
 
@@ -19,18 +18,7 @@ Result<std::optional<ItemCollectionMetrics>> MeasureItemCollection(const Request
                                                                    const model::Item& key) {
   if (table.local_indexes.empty()) return std::optional<ItemCollectionMetrics>();
   const model::AttributeValue& partition = key.at(table.key.hash.name);
-  size_t bytes = 0;
-  auto add = [&](const model::IndexDef* index) -> Status {
-    const std::string prefix = storage::PartitionPrefix(table, index, partition);
-    return ctx.engine().Iterate(
-        storage::ReadRange{prefix, storage::PrefixSuccessor(prefix)},
-        [&](std::string_view, model::Item item) -> Result<bool> {
-          bytes += model::ItemSize(item);
-          return true;
-        });
-  };
-  STATOR_RETURN_IF_ERROR(add(nullptr));
-  for (const auto& index : table.local_indexes) STATOR_RETURN_IF_ERROR(add(&index));
+  const int64_t bytes = ctx.engine().ItemCollectionBytes(table.table_id, partition);
   ItemCollectionMetrics m;
   m.key.emplace(table.key.hash.name, partition);
   const double gb = std::floor(static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
@@ -50,7 +38,8 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
   std::optional<model::Item> old_item;
   model::Item key = validation::ExtractKey(*table, req.item);
   STATOR_RETURN_IF_ERROR(ctx.engine().Mutate(
-      *table, key, [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
+      *table, key,
+      [&](const std::optional<model::Item>& current) -> Result<storage::WriteDecision> {
         STATOR_RETURN_IF_ERROR(CheckWriteCondition(condition, current));
         old_item = current;
         return storage::WriteDecision::Put(req.item);
@@ -60,8 +49,7 @@ Result<WriteItemResponse> PutItem(const RequestContext& ctx, const PutItemReques
   resp.consumed_capacity =
       MakeWriteConsumed(req.return_consumed_capacity, *table, old_item, req.item);
   if (req.return_item_collection_metrics) {
-    STATOR_ASSIGN_OR_RETURN(resp.item_collection_metrics,
-                            MeasureItemCollection(ctx, *table, key));
+    STATOR_ASSIGN_OR_RETURN(resp.item_collection_metrics, MeasureItemCollection(ctx, *table, key));
   }
   if (req.return_values == ReturnValues::kAllOld && old_item) resp.attributes = std::move(old_item);
   return resp;

@@ -63,7 +63,7 @@ struct WriteItemResponse {
 };
 
 // ReturnItemCollectionMetrics=SIZE: the size of the collection of `key`'s
-// partition, measured (items and local-index entries), as a 1 GB range.
+// partition (items and local-index entries, kept by the engine), as a 1 GB range.
 // nullopt when the table has no local index, as DynamoDB answers nothing then.
 Result<std::optional<ItemCollectionMetrics>> MeasureItemCollection(const RequestContext& ctx,
                                                                    const model::TableDef& table,

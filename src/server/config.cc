@@ -37,7 +37,11 @@ Status ParseBool(const std::string& flag, const std::string& text, bool* out) {
 
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
-      {"host", true, [](Config& c, const std::string& v) { c.host = v; return Status::OK(); }},
+      {"host", true,
+       [](Config& c, const std::string& v) {
+         c.host = v;
+         return Status::OK();
+       }},
       {"port", true,
        [](Config& c, const std::string& v) {
          int64_t p = 0;
@@ -46,11 +50,19 @@ const std::vector<Flag>& Flags() {
          return Status::OK();
        }},
       {"data-dir", true,
-       [](Config& c, const std::string& v) { c.data_dir = v; return Status::OK(); }},
+       [](Config& c, const std::string& v) {
+         c.data_dir = v;
+         return Status::OK();
+       }},
       {"in-memory", false,
        [](Config& c, const std::string& v) { return ParseBool("in-memory", v, &c.in_memory); }},
-      {"sync", false, [](Config& c, const std::string& v) { return ParseBool("sync", v, &c.sync); }},
-      {"region", true, [](Config& c, const std::string& v) { c.region = v; return Status::OK(); }},
+      {"sync", false,
+       [](Config& c, const std::string& v) { return ParseBool("sync", v, &c.sync); }},
+      {"region", true,
+       [](Config& c, const std::string& v) {
+         c.region = v;
+         return Status::OK();
+       }},
       {"account-id", true,
        [](Config& c, const std::string& v) {
          if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos) {
@@ -67,8 +79,16 @@ const std::vector<Flag>& Flags() {
          c.threads = static_cast<int>(t);
          return Status::OK();
        }},
+      {"item-collection-limit", true,
+       [](Config& c, const std::string& v) {
+         return ParseInt("item-collection-limit", v, 1, int64_t{10} << 30,
+                         &c.item_collection_limit);
+       }},
       {"log-level", true,
-       [](Config& c, const std::string& v) { c.log_level = v; return Status::OK(); }},
+       [](Config& c, const std::string& v) {
+         c.log_level = v;
+         return Status::OK();
+       }},
   };
   return kFlags;
 }
@@ -144,6 +164,9 @@ Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
                        (default us-east-1)
   --account-id ID      12-digit account id used in ARNs (default 000000000000)
   --threads N          I/O threads (default: one per core)
+  --item-collection-limit BYTES
+                       largest item collection of a table with local indexes
+                       (default and maximum: DynamoDB's 10 GB, 10737418240)
   --log-level LEVEL    trace, debug, info, warn, error or off (default info)
   --version            print the version and exit
   -h, --help           print this help and exit

@@ -20,7 +20,8 @@ struct Config {
   bool sync = false;
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
-  int threads = 0;  // 0: one per core
+  int threads = 0;                                    // 0: one per core
+  int64_t item_collection_limit = int64_t{10} << 30;  // bytes
   std::string log_level = "info";
   bool show_help = false;
   bool show_version = false;

@@ -67,6 +67,7 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
   engine_options.path = config.data_dir;
   engine_options.in_memory = config.in_memory;
   engine_options.sync = config.sync;
+  engine_options.item_collection_limit_bytes = config.item_collection_limit;
   if (!config.in_memory) {
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);

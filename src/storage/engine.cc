@@ -45,10 +45,12 @@ void ForEachIndex(const model::TableDef& table, Fn&& fn) {
 
 // Adds to `batch` what turning `old_item` into `new_item` (either may be
 // absent) changes in every index of `table`, with the index statistics.
-void AddIndexChanges(rocksdb::WriteBatch* batch, const model::TableDef& table,
-                     const std::optional<model::Item>& old_item,
-                     const std::optional<model::Item>& new_item) {
-  ForEachIndex(table, [&](const model::IndexDef& index) {
+// Returns how many bytes the local-index entries grew by (or shrank: < 0).
+int64_t AddIndexChanges(rocksdb::WriteBatch* batch, const model::TableDef& table,
+                        const std::optional<model::Item>& old_item,
+                        const std::optional<model::Item>& new_item) {
+  int64_t local_bytes = 0;
+  auto change = [&](const model::IndexDef& index, bool local) {
     std::optional<std::string> old_key =
         old_item ? IndexEntryKey(table, index, *old_item) : std::nullopt;
     std::optional<std::string> new_key =
@@ -82,10 +84,15 @@ void AddIndexChanges(rocksdb::WriteBatch* batch, const model::TableDef& table,
     if (count != 0 || bytes != 0) {
       batch->Merge(IndexStatsKey(table.table_id, index.id), EncodeStatsDelta(count, bytes));
     }
-  });
+    if (local) local_bytes += bytes;
+  };
+  for (const auto& index : table.local_indexes) change(index, true);
+  for (const auto& index : table.global_indexes) change(index, false);
+  return local_bytes;
 }
 constexpr std::string_view kFormatKeyName = "format";
 constexpr std::string_view kNextTableIdName = "next_table_id";
+constexpr std::string_view kCollectionStatsName = "collection_stats";
 
 }  // namespace
 
@@ -235,6 +242,9 @@ class Engine::Impl {
   TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const {
     return ReadStats(IndexStatsKey(table_id, index_id));
   }
+  int64_t ItemCollectionBytes(uint64_t table_id, const model::AttributeValue& partition) const {
+    return ReadStats(ItemCollectionStatsKey(table_id, partition)).size_bytes;
+  }
 
   TableStats ReadStats(const std::string& key) const {
     TableStats stats;
@@ -266,8 +276,9 @@ class Engine::Impl {
     STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> current, ReadItem(record_key));
     STATOR_ASSIGN_OR_RETURN(WriteDecision decision, mutator(current));
     rocksdb::WriteBatch batch;
-    AddItemChange(&batch, *live, record_key, current, decision);
+    CollectionGrowth growth = AddItemChange(&batch, *live, record_key, current, decision);
     if (batch.Count() == 0) return Status::OK();
+    STATOR_RETURN_IF_ERROR(CheckCollectionLimit(growth.stats_key, growth.bytes));
     return Write(&batch);
   }
 
@@ -325,9 +336,21 @@ class Engine::Impl {
     }
     if (refused) return Status(Code::kTransactionCanceled, "");
     rocksdb::WriteBatch batch;
+    std::vector<CollectionGrowth> growth(addressed.size());
+    std::map<std::string, int64_t> collections;  // stats key -> the transaction's growth
     for (size_t k = 0; k < addressed.size(); ++k) {
-      AddItemChange(&batch, *live[k], record_keys[k], current[k], decisions[k]);
+      growth[k] = AddItemChange(&batch, *live[k], record_keys[k], current[k], decisions[k]);
+      if (!growth[k].stats_key.empty()) collections[growth[k].stats_key] += growth[k].bytes;
     }
+    for (size_t k = 0; k < addressed.size(); ++k) {
+      if (growth[k].bytes <= 0) continue;
+      Status s = CheckCollectionLimit(growth[k].stats_key, collections[growth[k].stats_key]);
+      if (!s.ok()) {
+        (*reasons)[addressed[k]] = s;
+        refused = true;
+      }
+    }
+    if (refused) return Status(Code::kTransactionCanceled, "");
     if (batch.Count() == 0) return Status::OK();
     return Write(&batch);
   }
@@ -519,17 +542,25 @@ class Engine::Impl {
     return it->second.get();
   }
 
+  // How much a write grows (or shrinks) one item collection.
+  struct CollectionGrowth {
+    std::string stats_key;  // ItemCollectionStatsKey; empty: the table has no local index
+    int64_t bytes = 0;
+  };
+
   // Adds to `batch` what `decision` does to the item at `record_key`, whose
-  // value is `current`: the item record, the table's statistics and every
-  // index entry. Adds nothing when nothing changes.
-  static void AddItemChange(rocksdb::WriteBatch* batch, const model::TableDef& live,
-                            const std::string& record_key,
-                            const std::optional<model::Item>& current,
-                            const WriteDecision& decision) {
+  // value is `current`: the item record, the table's statistics, every index
+  // entry and the item collection's size. Adds nothing when nothing changes.
+  static CollectionGrowth AddItemChange(rocksdb::WriteBatch* batch, const model::TableDef& live,
+                                        const std::string& record_key,
+                                        const std::optional<model::Item>& current,
+                                        const WriteDecision& decision) {
+    CollectionGrowth growth;
     int64_t old_size = current ? static_cast<int64_t>(model::ItemSize(*current)) : 0;
+    const model::Item* any = nullptr;
     switch (decision.kind) {
       case WriteDecision::Kind::kNone:
-        return;
+        return growth;
       case WriteDecision::Kind::kPut: {
         std::string value;
         model::EncodeItem(decision.new_item, &value);
@@ -537,16 +568,35 @@ class Engine::Impl {
         int64_t new_size = static_cast<int64_t>(model::ItemSize(decision.new_item));
         batch->Merge(TableStatsKey(live.table_id),
                      EncodeStatsDelta(current ? 0 : 1, new_size - old_size));
-        AddIndexChanges(batch, live, current, decision.new_item);
-        return;
+        growth.bytes = new_size - old_size;
+        growth.bytes += AddIndexChanges(batch, live, current, decision.new_item);
+        any = &decision.new_item;
+        break;
       }
       case WriteDecision::Kind::kDelete:
-        if (!current) return;
+        if (!current) return growth;
         batch->Delete(record_key);
         batch->Merge(TableStatsKey(live.table_id), EncodeStatsDelta(-1, -old_size));
-        AddIndexChanges(batch, live, current, std::nullopt);
-        return;
+        growth.bytes = -old_size + AddIndexChanges(batch, live, current, std::nullopt);
+        any = &*current;
+        break;
     }
+    if (live.local_indexes.empty()) return growth;
+    growth.stats_key = ItemCollectionStatsKey(live.table_id, any->at(live.key.hash.name));
+    if (growth.bytes != 0) batch->Merge(growth.stats_key, EncodeStatsDelta(0, growth.bytes));
+    return growth;
+  }
+
+  // kItemCollectionSizeLimitExceeded when growing the collection of
+  // `stats_key` by `bytes` passes the limit. Writes to other items of the
+  // collection may race this check, so a collection can pass the limit by
+  // at most what those concurrent writes add.
+  Status CheckCollectionLimit(const std::string& stats_key, int64_t bytes) const {
+    if (stats_key.empty() || bytes <= 0) return Status::OK();
+    if (ReadStats(stats_key).size_bytes + bytes <= options_.item_collection_limit_bytes) {
+      return Status::OK();
+    }
+    return Status(Code::kItemCollectionSizeLimitExceeded, "Item collection size limit exceeded");
   }
 
   // --- transaction claims ---
@@ -637,6 +687,7 @@ class Engine::Impl {
       batch.Put(CatalogKey(table->name), EncodeTableDef(*table));
       STATOR_RETURN_IF_ERROR(Write(&batch));
     }
+    STATOR_RETURN_IF_ERROR(EnsureCollectionStats());
     // Backfills a previous run did not finish resume in the background.
     for (const auto& [name, table] : tables_) {
       std::vector<uint32_t> ids;
@@ -649,6 +700,37 @@ class Engine::Impl {
       });
     }
     return Status::OK();
+  }
+
+  // Databases written before item collections were measured lack their
+  // records: they are computed once, at open, for every table with local
+  // indexes (a scan of those tables), then a meta record marks them present.
+  Status EnsureCollectionStats() {
+    std::string marker;
+    auto s = db_->Get(rocksdb::ReadOptions(), MetaKey(kCollectionStatsName), &marker);
+    if (s.ok()) return Status::OK();
+    if (!s.IsNotFound()) return FromRocks(s);
+    rocksdb::WriteBatch batch;
+    for (const auto& [name, table] : tables_) {
+      if (table->local_indexes.empty()) continue;
+      std::map<std::string, int64_t> sizes;  // stats key -> bytes
+      auto add = [&](const ReadRange& range) {
+        return Iterate(range, [&](std::string_view, model::Item item) -> Result<bool> {
+          sizes[ItemCollectionStatsKey(table->table_id, item.at(table->key.hash.name))] +=
+              static_cast<int64_t>(model::ItemSize(item));
+          return true;
+        });
+      };
+      STATOR_RETURN_IF_ERROR(
+          add({TableItemsBegin(table->table_id), TableItemsEnd(table->table_id)}));
+      for (const auto& index : table->local_indexes) {
+        STATOR_RETURN_IF_ERROR(add({IndexEntriesBegin(table->table_id, index.id),
+                                    IndexEntriesEnd(table->table_id, index.id)}));
+      }
+      for (const auto& [key, bytes] : sizes) batch.Put(key, EncodeStatsDelta(0, bytes));
+    }
+    batch.Put(MetaKey(kCollectionStatsName), std::string(1, '\x01'));
+    return Write(&batch);
   }
 
   EngineOptions options_;
@@ -690,6 +772,11 @@ Result<TablePtr> Engine::ReplaceTable(model::TableDef def, const TablePtr& expec
 }
 Status Engine::DeleteTable(std::string_view name) { return impl_->DeleteTable(name); }
 TableStats Engine::GetStats(uint64_t table_id) const { return impl_->GetStats(table_id); }
+int64_t Engine::ItemCollectionBytes(uint64_t table_id,
+                                    const model::AttributeValue& partition) const {
+  return impl_->ItemCollectionBytes(table_id, partition);
+}
+
 TableStats Engine::GetIndexStats(uint64_t table_id, uint32_t index_id) const {
   return impl_->GetIndexStats(table_id, index_id);
 }

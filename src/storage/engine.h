@@ -3,8 +3,9 @@
 //
 // Contract:
 //  - Every item write is one atomic RocksDB WriteBatch holding the item record,
-//    the table's statistics delta, and the entries of every secondary index
-//    (with their statistics): an index never disagrees with its table after
+//    the table's statistics delta, the entries of every secondary index (with
+//    their statistics) and, in a table with local indexes, its item
+//    collection's size: an index never disagrees with its table after
 //    any acknowledged write or crash (docs/design/indexes.md). Later features
 //    add change-log records and TTL bookkeeping to that same batch.
 //  - A global secondary index added by ReplaceTable with status CREATING is
@@ -46,6 +47,9 @@ struct EngineOptions {
   bool sync = false;       // fsync the WAL on every write group
   size_t block_cache_bytes = 32 << 20;
   size_t write_buffer_bytes = 16 << 20;
+  // The largest item collection (items and local-index entries sharing a
+  // partition key, in tables with local indexes): DynamoDB's 10 GB.
+  int64_t item_collection_limit_bytes = int64_t{10} << 30;
 };
 
 struct TableStats {
@@ -126,6 +130,9 @@ class Engine {
   Status DeleteTable(std::string_view name);
   TableStats GetStats(uint64_t table_id) const;
   TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const;
+  // The size of the item collection of `partition` (its items and their
+  // local-index entries) in a table with local indexes; 0 otherwise.
+  int64_t ItemCollectionBytes(uint64_t table_id, const model::AttributeValue& partition) const;
 
   // --- Items ---
   // `key` holds exactly the table's key attributes, already validated.
@@ -134,7 +141,9 @@ class Engine {
   // Atomic read-modify-write of one item: reads the current item, calls
   // `mutator` and applies its decision, with no other writer of the same item
   // in between. kResourceNotFound if the table was deleted meanwhile;
-  // kTransactionConflict if a transaction is applying the item (Transact).
+  // kTransactionConflict if a transaction is applying the item (Transact);
+  // kItemCollectionSizeLimitExceeded if the write would grow its item
+  // collection past the limit (writes that shrink it are always allowed).
   Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator);
 
   // Applies `writes` (on distinct items, of one or more tables) all or none,
@@ -143,7 +152,9 @@ class Engine {
   // Returns OK when applied; kTransactionCanceled when any write was refused,
   // with `reasons` holding, per write, OK or why: kTransactionConflict when
   // another transaction is applying the same item (no mutator runs then), or
-  // the mutator's error (every mutator runs, so each refusal is reported).
+  // the mutator's error (every mutator runs, so each refusal is reported), or
+  // kItemCollectionSizeLimitExceeded for each write growing a collection that
+  // would pass the limit.
   // kResourceNotFound when a table was deleted meanwhile.
   //
   // While a transaction applies, its items are claimed: a Mutate of one of

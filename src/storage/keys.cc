@@ -53,6 +53,12 @@ std::string IndexStatsKey(uint64_t table_id, uint32_t index_id) {
   return key;
 }
 
+std::string ItemCollectionStatsKey(uint64_t table_id, const model::AttributeValue& partition) {
+  std::string key = IndexStatsKey(table_id, kCollectionStatsMarker);
+  model::EncodeKeyValue(partition, &key);
+  return key;
+}
+
 std::string TableStatsEnd(uint64_t table_id) { return TableStatsKey(table_id + 1); }
 
 std::string TableIndexesBegin(uint64_t table_id) {
@@ -78,8 +84,8 @@ std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef*
                             const model::AttributeValue& partition) {
   std::string pk;
   model::EncodeKeyValue(partition, &pk);
-  std::string out = index ? IndexEntriesBegin(table.table_id, index->id)
-                          : TableItemsBegin(table.table_id);
+  std::string out =
+      index ? IndexEntriesBegin(table.table_id, index->id) : TableItemsBegin(table.table_id);
   PutFixed64BE(&out, model::PartitionHash(pk));
   out.append(pk);
   return out;
@@ -102,8 +108,8 @@ const model::AttributeValue* UsableKeyValue(const model::KeyElement& element,
 
 }  // namespace
 
-std::optional<std::string> IndexEntryKey(const model::TableDef& table,
-                                         const model::IndexDef& index, const model::Item& item) {
+std::optional<std::string> IndexEntryKey(const model::TableDef& table, const model::IndexDef& index,
+                                         const model::Item& item) {
   const model::AttributeValue* hash = UsableKeyValue(index.key.hash, item);
   if (hash == nullptr) return std::nullopt;
   const model::AttributeValue* range = nullptr;
@@ -130,10 +136,10 @@ uint64_t SegmentStart(uint32_t segment, uint32_t total_segments) {
 std::pair<std::string, std::string> SegmentRange(const model::TableDef& table,
                                                  const model::IndexDef* index, uint32_t segment,
                                                  uint32_t total_segments) {
-  std::string base = index ? IndexEntriesBegin(table.table_id, index->id)
-                           : TableItemsBegin(table.table_id);
-  std::string end_of_all = index ? IndexEntriesEnd(table.table_id, index->id)
-                                 : TableItemsEnd(table.table_id);
+  std::string base =
+      index ? IndexEntriesBegin(table.table_id, index->id) : TableItemsBegin(table.table_id);
+  std::string end_of_all =
+      index ? IndexEntriesEnd(table.table_id, index->id) : TableItemsEnd(table.table_id);
   std::string begin = base;
   PutFixed64BE(&begin, SegmentStart(segment, total_segments));
   if (segment + 1 >= total_segments) return {begin, end_of_all};

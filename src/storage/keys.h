@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 #include "model/attribute_value.h"
 #include "model/table.h"
@@ -20,11 +20,11 @@ namespace stator::storage {
 
 // DO NOT CHANGE THESE VALUES: they are embedded in the on-disk data.
 enum class Namespace : uint8_t {
-  kMeta = 0x00,       // database-wide metadata (format version, id counters)
-  kCatalog = 0x01,    // table name -> TableDef
-  kItem = 0x02,       // table id, hash, pk, sk -> item
-  kTableStats = 0x03, // table id -> item count and size (merge operands)
-  kIndex = 0x04,      // table id, index id, hash, index pk, index sk, table pk, table sk -> projection
+  kMeta = 0x00,        // database-wide metadata (format version, id counters)
+  kCatalog = 0x01,     // table name -> TableDef
+  kItem = 0x02,        // table id, hash, pk, sk -> item
+  kTableStats = 0x03,  // table id -> item count and size (merge operands)
+  kIndex = 0x04,  // table id, index id, hash, index pk, index sk, table pk, table sk -> projection
   kChangeLog = 0x05,  // reserved: change log (streams, point-in-time recovery)
   kTtl = 0x06,        // reserved: expiry-time index for TTL
 };
@@ -45,6 +45,12 @@ std::string ItemKey(const model::TableDef& table, const model::Item& key);
 
 // Per-index statistics: 0x03 | table id | index id (inside the table's stats range).
 std::string IndexStatsKey(uint64_t table_id, uint32_t index_id);
+// The size of one item collection of a table with local indexes (its items
+// and their local-index entries sharing `partition`):
+// 0x03 | table id | kCollectionStatsMarker | enc(partition key). Index ids
+// never reach the marker.
+inline constexpr uint32_t kCollectionStatsMarker = 0xFFFFFFFF;
+std::string ItemCollectionStatsKey(uint64_t table_id, const model::AttributeValue& partition);
 // The key just past every stats record of a table (its table and index stats).
 std::string TableStatsEnd(uint64_t table_id);
 
@@ -64,8 +70,8 @@ std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef*
 // The key of `item`'s entry in `index`, or nullopt when the item is not in
 // the index: it lacks a key attribute of the index, or one has the wrong type
 // or is empty (a write never stores such an item; a backfill skips it).
-std::optional<std::string> IndexEntryKey(const model::TableDef& table,
-                                         const model::IndexDef& index, const model::Item& item);
+std::optional<std::string> IndexEntryKey(const model::TableDef& table, const model::IndexDef& index,
+                                         const model::Item& item);
 
 // The range [begin, end) of the records of segment `segment` of
 // `total_segments` of a table's items or an index's entries: a slice of the

@@ -21,6 +21,11 @@ TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
   EXPECT_TRUE(parsed->sync);
   EXPECT_EQ(parsed->region, "eu-west-1");
 
+  EXPECT_EQ(defaults->item_collection_limit, int64_t{10} << 30);
+  auto limit = ParseConfig({"--item-collection-limit", "4096"}, {});
+  ASSERT_TRUE(limit.ok());
+  EXPECT_EQ(limit->item_collection_limit, 4096);
+
   auto env_bool = ParseConfig({}, {"STATOR_IN_MEMORY=1"});
   EXPECT_TRUE(env_bool->in_memory);
 }
@@ -31,6 +36,8 @@ TEST(ConfigTest, RejectsBadInput) {
   EXPECT_FALSE(ParseConfig({"--port"}, {}).ok());
   EXPECT_FALSE(ParseConfig({"--account-id", "12"}, {}).ok());
   EXPECT_FALSE(ParseConfig({}, {"STATOR_THREADS=lots"}).ok());
+  EXPECT_FALSE(ParseConfig({"--item-collection-limit", "0"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({"--item-collection-limit", "10737418241"}, {}).ok());
 }
 
 }  // namespace

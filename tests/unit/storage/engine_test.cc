@@ -1,6 +1,8 @@
 #include "storage/engine.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include "model/item_size.h"
 #include "storage/catalog_codec.h"
 #include "storage/keys.h"
+#include "storage/table_stats.h"
 
 namespace stator::storage {
 namespace {
@@ -520,6 +523,99 @@ TEST(TransactTest, ConcurrentTransfersKeepTheTotal) {
   EXPECT_EQ(total, kAccounts * kStart);
   EXPECT_FALSE(torn);
   EXPECT_GT(committed.load(), 0);
+}
+
+// --- Item collections (tables with local indexes) ---
+
+model::TableDef LsiTable(const std::string& name) {
+  model::TableDef def = HashRangeTable(name);
+  model::IndexDef lsi;
+  lsi.name = "by_l";
+  lsi.key.hash = {"pk", model::Type::kS};
+  lsi.key.range = model::KeyElement{"l", model::Type::kS};
+  lsi.projection.type = model::ProjectionType::kKeysOnly;
+  def.local_indexes.push_back(lsi);
+  return def;
+}
+
+TEST(ItemCollectionTest, SizeCountsItemsAndLocalEntriesAndTheLimitRefusesGrowth) {
+  EngineOptions options;
+  options.in_memory = true;
+  options.item_collection_limit_bytes = 300;
+  auto engine = Engine::Open(options, SystemClock::Default()).value();
+  TablePtr table = engine->CreateTable(LsiTable("lsi")).value();
+  const AttributeValue p = AttributeValue::S("p");
+
+  Item first = MakeItem("p", "1", std::string(100, 'x'));
+  first["l"] = AttributeValue::S("a");
+  ASSERT_TRUE(Put(*engine, *table, first).ok());
+  Item entry = {{"pk", first["pk"]}, {"sk", first["sk"]}, {"l", first["l"]}};
+  const int64_t expected = static_cast<int64_t>(model::ItemSize(first) + model::ItemSize(entry));
+  EXPECT_EQ(engine->ItemCollectionBytes(table->table_id, p), expected);
+
+  Item second = MakeItem("p", "2", std::string(290, 'y'));  // alone nearly 300 bytes
+  Status refused = Put(*engine, *table, second);
+  EXPECT_EQ(refused.code(), Code::kItemCollectionSizeLimitExceeded);
+  EXPECT_FALSE(engine->GetItem(*table, KeyOf(second)).value().has_value());
+  EXPECT_EQ(engine->ItemCollectionBytes(table->table_id, p), expected);
+
+  // Another partition has its own collection; shrinking is always allowed.
+  ASSERT_TRUE(Put(*engine, *table, MakeItem("q", "1", std::string(200, 'z'))).ok());
+  ASSERT_TRUE(Put(*engine, *table, MakeItem("p", "1", "small")).ok());
+  EXPECT_LT(engine->ItemCollectionBytes(table->table_id, p), expected);
+
+  std::vector<Status> reasons;
+  Status txn = engine->Transact({{table, KeyOf(second),
+                                  [&](const std::optional<Item>&) {
+                                    return Result<WriteDecision>(WriteDecision::Put(second));
+                                  },
+                                  Status::OK()}},
+                                &reasons);
+  EXPECT_EQ(txn.code(), Code::kTransactionCanceled);
+  EXPECT_EQ(reasons[0].code(), Code::kItemCollectionSizeLimitExceeded);
+
+  ASSERT_TRUE(engine
+                  ->Mutate(*table, KeyOf(first),
+                           [](const std::optional<Item>&) {
+                             return Result<WriteDecision>(WriteDecision::Delete());
+                           })
+                  .ok());
+  EXPECT_EQ(engine->ItemCollectionBytes(table->table_id, p), 0);
+}
+
+// A database written before collections were measured has no collection
+// records: opening it computes them from the items and local-index entries.
+TEST(ItemCollectionTest, OpenComputesMissingCollectionRecords) {
+  TempDir dir;
+  EngineOptions options;
+  options.path = dir.path();
+  uint64_t table_id = 0;
+  int64_t bytes = 0;
+  {
+    auto engine = Engine::Open(options, SystemClock::Default()).value();
+    TablePtr table = engine->CreateTable(LsiTable("old")).value();
+    table_id = table->table_id;
+    for (int i = 0; i < 5; ++i) {
+      Item item = MakeItem("p", std::to_string(i), "payload");
+      item["l"] = AttributeValue::S(std::to_string(i));
+      ASSERT_TRUE(Put(*engine, *table, item).ok());
+    }
+    bytes = engine->ItemCollectionBytes(table_id, AttributeValue::S("p"));
+    ASSERT_GT(bytes, 0);
+  }
+  {
+    rocksdb::Options raw_options;
+    raw_options.merge_operator = NewStatsMergeOperator();
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(raw_options, dir.path(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteBatch batch;
+    batch.Delete(MetaKey("collection_stats"));
+    batch.DeleteRange(IndexStatsKey(table_id, kCollectionStatsMarker), TableStatsEnd(table_id));
+    ASSERT_TRUE(db->Write(rocksdb::WriteOptions(), &batch).ok());
+  }
+  auto engine = Engine::Open(options, SystemClock::Default()).value();
+  EXPECT_EQ(engine->ItemCollectionBytes(table_id, AttributeValue::S("p")), bytes);
 }
 
 }  // namespace
