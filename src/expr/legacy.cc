@@ -297,7 +297,9 @@ Result<std::optional<ResolvedCondition>> TranslateLegacyConditions(
 
   Condition::Kind join = Condition::Kind::kAnd;
   if (kind == LegacyKind::kKeyConditions) {
-    if (terms.size() != 1 && terms.size() != 2) {
+    // A single-attribute key takes at most 2 (checked against the schema
+    // later); a multi-attribute index key up to 8.
+    if (terms.empty() || terms.size() > kMaxKeyConditions) {
       return Status::Validation("Conditions can be of length 1 or 2 only");
     }
   } else {

@@ -12,7 +12,8 @@
 // The translation runs the checks DynamoDB makes on these parameters before it looks at the
 // table, with its exact ValidationException messages, in its order (the first error wins):
 // entries in request order, each entry's shape checks then its argument checks, then the
-// request-level count rules (ConditionalOperator, KeyConditions' "length 1 or 2"). Checks that
+// request-level count rules (ConditionalOperator, KeyConditions' "length 1 or 2", here
+// at most kMaxKeyConditions). Checks that
 // need the table (key schema, "not an indexable operation", QueryFilter on key attributes, key
 // attribute updates, item size) belong to the caller; CheckIndexableKeyCondition serves
 // Query's key-schema pass. See docs/design/expressions.md, "Legacy parameters".
@@ -34,6 +35,11 @@
 #include "model/attribute_value.h"
 
 namespace stator::expr {
+
+// The most key conditions a Query can name: a multi-attribute index key has up
+// to 4 partition-key and 4 sort-key attributes. (A single-attribute key takes
+// at most 2; that is checked against the queried schema.)
+inline constexpr size_t kMaxKeyConditions = 8;
 
 // One ExpectedAttributeValue (Expected) or Condition (QueryFilter, ScanFilter, KeyConditions).
 // An absent member is nullopt; an empty AttributeValueList is an engaged empty vector (the

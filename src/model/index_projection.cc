@@ -6,10 +6,8 @@ namespace stator::model {
 
 bool IndexProjects(const TableDef& table, const IndexDef& index, std::string_view name) {
   if (index.projection.type == ProjectionType::kAll) return true;
-  auto is = [&](const KeySchema& k) {
-    return k.hash.name == name || (k.range && k.range->name == name);
-  };
-  if (is(table.key) || is(index.key)) return true;
+  const std::string key_name(name);
+  if (table.key.Contains(key_name) || index.key.Contains(key_name)) return true;
   if (index.projection.type == ProjectionType::kKeysOnly) return false;
   const auto& include = index.projection.non_key_attributes;
   return std::find(include.begin(), include.end(), name) != include.end();

@@ -38,9 +38,40 @@ struct KeyElement {
   Type type = Type::kS;  // S, N or B
 };
 
+// A table's or index's key. Tables and local indexes have one partition-key
+// attribute and at most one sort-key attribute; a global index may have up to
+// four of each (DynamoDB's multi-attribute keys): `hash` and `range` are then
+// the first of each, `more_hash` and `more_range` the others, in schema order.
 struct KeySchema {
   KeyElement hash;
   std::optional<KeyElement> range;
+  std::vector<KeyElement> more_hash;   // global indexes only
+  std::vector<KeyElement> more_range;  // global indexes only; never without `range`
+
+  // The partition-key attributes, then the sort-key attributes, in schema order.
+  std::vector<const KeyElement*> HashElements() const {
+    std::vector<const KeyElement*> out = {&hash};
+    for (const auto& e : more_hash) out.push_back(&e);
+    return out;
+  }
+  std::vector<const KeyElement*> RangeElements() const {
+    std::vector<const KeyElement*> out;
+    if (range) out.push_back(&*range);
+    for (const auto& e : more_range) out.push_back(&e);
+    return out;
+  }
+  std::vector<const KeyElement*> Elements() const {
+    std::vector<const KeyElement*> out = HashElements();
+    for (const KeyElement* e : RangeElements()) out.push_back(e);
+    return out;
+  }
+  bool Contains(const std::string& name) const {
+    for (const KeyElement* e : Elements()) {
+      if (e->name == name) return true;
+    }
+    return false;
+  }
+  bool multi_attribute() const { return !more_hash.empty() || !more_range.empty(); }
 };
 
 struct AttributeDefinition {
@@ -54,7 +85,7 @@ struct Projection {
 };
 
 struct Throughput {
-  int64_t read_units = 0;   // 0 under PAY_PER_REQUEST
+  int64_t read_units = 0;  // 0 under PAY_PER_REQUEST
   int64_t write_units = 0;
   int64_t last_increase_micros = 0;  // 0 = never
   int64_t last_decrease_micros = 0;
@@ -77,14 +108,14 @@ struct StreamSpec {
 };
 
 struct SseSpec {
-  bool enabled = false;            // false: AWS-owned key, no SSEDescription
-  std::string kms_master_key_id;   // as given
+  bool enabled = false;           // false: AWS-owned key, no SSEDescription
+  std::string kms_master_key_id;  // as given
 };
 
 struct TableDef {
-  uint64_t table_id = 0;     // internal id, never reused; prefixes every record
+  uint64_t table_id = 0;  // internal id, never reused; prefixes every record
   std::string name;
-  std::string uuid;          // DynamoDB's TableId
+  std::string uuid;  // DynamoDB's TableId
   int64_t creation_micros = 0;
   std::vector<AttributeDefinition> attribute_definitions;
   KeySchema key;

@@ -8,12 +8,17 @@ namespace stator::ops {
 namespace {
 
 bool HasKey(const model::KeySchema& key, const model::Item& item) {
-  return item.count(key.hash.name) != 0 && (!key.range || item.count(key.range->name) != 0);
+  for (const model::KeyElement* e : key.Elements()) {
+    if (item.count(e->name) == 0) return false;
+  }
+  return true;
 }
 
 bool SameKey(const model::KeySchema& key, const model::Item& a, const model::Item& b) {
-  return a.at(key.hash.name) == b.at(key.hash.name) &&
-         (!key.range || a.at(key.range->name) == b.at(key.range->name));
+  for (const model::KeyElement* e : key.Elements()) {
+    if (!(a.at(e->name) == b.at(e->name))) return false;
+  }
+  return true;
 }
 
 // The size of an item's entry in `index`: its projected attributes.
@@ -25,9 +30,9 @@ size_t ProjectedSize(const model::TableDef& table, const model::IndexDef& index,
     auto it = item.find(name);
     if (it != item.end()) size += model::AttributeSize(name, it->second);
   };
-  std::vector<std::string> names = {table.key.hash.name, index.key.hash.name};
-  if (table.key.range) names.push_back(table.key.range->name);
-  if (index.key.range) names.push_back(index.key.range->name);
+  std::vector<std::string> names;
+  for (const model::KeyElement* e : table.key.Elements()) names.push_back(e->name);
+  for (const model::KeyElement* e : index.key.Elements()) names.push_back(e->name);
   for (const auto& n : index.projection.non_key_attributes) names.push_back(n);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

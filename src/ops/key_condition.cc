@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "expr/legacy.h"
+
 namespace stator::ops {
 namespace {
 
@@ -15,7 +17,7 @@ using model::AttributeValue;
 using model::Type;
 using Op = KeyConditionTerm::Op;
 
-constexpr size_t kMaxTerms = 2;
+constexpr size_t kMaxSingleKeyTerms = 2;  // a single-attribute key: hash and range
 
 Status InvalidOperator(std::string_view name) {
   return Status::Validation("Invalid operator used in KeyConditionExpression: " +
@@ -254,6 +256,75 @@ Status CheckKeyElement(const std::vector<KeyConditionTerm>& terms, const model::
   return Status::OK();
 }
 
+Status Count() { return Status::Validation("Conditions can be of length 1 or 2 only"); }
+
+// One attribute's term of a multi-attribute key: present, indexable, of the key's type.
+Status CheckTermOf(const KeyConditionTerm& term, const model::KeyElement& key) {
+  if (term.op == Op::kNotIndexable) {
+    return Status::Validation("Attempted conditional constraint is not an indexable operation");
+  }
+  for (const AttributeValue& v : term.values) {
+    if (v.type() != key.type) {
+      return Status::Validation(
+          "One or more parameter values were invalid: Condition parameter type does not match "
+          "schema type");
+    }
+  }
+  if (term.values.empty()) return Unexpected("key condition term without a value");
+  return Status::OK();
+}
+
+// A global index with a multi-attribute key: every partition-key attribute
+// with =, then a left-to-right prefix of the sort-key attributes, all with =
+// but the last, which may take any key operator.
+Result<KeyCondition> MatchMultiAttributeKey(const std::vector<KeyConditionTerm>& terms,
+                                            const model::KeySchema& schema,
+                                            const KeyElementCheck& before_each) {
+  KeyCondition out;
+  for (const model::KeyElement* e : schema.HashElements()) {
+    if (before_each) STATOR_RETURN_IF_ERROR(before_each(*e, true));
+    const KeyConditionTerm* term = FindTerm(terms, e->name);
+    if (term == nullptr) {
+      return Status::Validation("Query condition missed key schema element: " + e->name);
+    }
+    STATOR_RETURN_IF_ERROR(CheckTermOf(*term, *e));
+    if (term->op != Op::kEq) return NotSupported();
+    out.partition.push_back(term->values[0]);
+  }
+  const std::vector<const model::KeyElement*> range = schema.RangeElements();
+  std::vector<const KeyConditionTerm*> range_terms;
+  for (const model::KeyElement* e : range) {
+    if (before_each) STATOR_RETURN_IF_ERROR(before_each(*e, false));
+    const KeyConditionTerm* term = FindTerm(terms, e->name);
+    if (term != nullptr) STATOR_RETURN_IF_ERROR(CheckTermOf(*term, *e));
+    range_terms.push_back(term);
+  }
+  size_t used = schema.HashElements().size();
+  for (const KeyConditionTerm* t : range_terms) used += t != nullptr ? 1 : 0;
+  if (used != terms.size()) return NotSupported();  // a term on an attribute outside the key
+  // Each sort-key attribute with a condition needs = on every one before it.
+  for (size_t y = 0; y < range.size(); ++y) {
+    if (range_terms[y] == nullptr) continue;
+    for (size_t x = 0; x < y; ++x) {
+      if (range_terms[x] == nullptr || range_terms[x]->op != Op::kEq) {
+        return Status::Validation("RANGE key attributes " + range[x]->name +
+                                  " must have equality conditions specified in the query "
+                                  "because a condition is present on key attribute " +
+                                  range[y]->name);
+      }
+    }
+  }
+  for (size_t i = 0; i < range.size() && range_terms[i] != nullptr; ++i) {
+    if (i + 1 < range.size() && range_terms[i + 1] != nullptr) {
+      out.sort_prefix.push_back(range_terms[i]->values[0]);
+    } else {
+      out.sort = *range_terms[i];
+      out.sort_element = range[i];
+    }
+  }
+  return out;
+}
+
 // <0, 0, >0 for two values of one key type; nullopt when the types differ or are not keys.
 std::optional<int> CompareKeys(const AttributeValue& a, const AttributeValue& b) {
   if (a.type() != b.type()) return std::nullopt;
@@ -283,25 +354,28 @@ Result<std::vector<KeyConditionTerm>> AnalyzeKeyConditionShape(
     STATOR_RETURN_IF_ERROR(walker.Walk(condition.root));
     terms = std::move(walker).Take();
   }
-  if (terms.empty() || terms.size() > kMaxTerms) {
-    return Status::Validation("Conditions can be of length 1 or 2 only");
-  }
+  if (terms.empty() || terms.size() > expr::kMaxKeyConditions) return Count();
   return terms;
 }
 
 Result<KeyCondition> MatchKeySchema(const std::vector<KeyConditionTerm>& terms,
                                     const model::KeySchema& schema,
                                     const KeyElementCheck& before_each) {
+  if (schema.multi_attribute()) return MatchMultiAttributeKey(terms, schema, before_each);
+  if (terms.size() > kMaxSingleKeyTerms) return Count();
   KeyCondition out;
   const KeyConditionTerm* hash = nullptr;
   if (before_each) STATOR_RETURN_IF_ERROR(before_each(schema.hash, true));
   STATOR_RETURN_IF_ERROR(CheckKeyElement(terms, schema, schema.hash, true, &hash));
-  out.partition = hash->values[0];
+  out.partition.push_back(hash->values[0]);
   if (schema.range) {
     const KeyConditionTerm* range = nullptr;
     if (before_each) STATOR_RETURN_IF_ERROR(before_each(*schema.range, false));
     STATOR_RETURN_IF_ERROR(CheckKeyElement(terms, schema, *schema.range, false, &range));
-    if (range != nullptr) out.sort = *range;
+    if (range != nullptr) {
+      out.sort = *range;
+      out.sort_element = &*schema.range;
+    }
   }
   return out;
 }

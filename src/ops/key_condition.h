@@ -18,7 +18,7 @@
 //        - begins_with on a value that is not S or B -> "Invalid KeyConditionExpression:
 //          Incorrect operand type ..." (the resolver reports it first; repeated so the analysis
 //          does not depend on that);
-//      then a count other than 1 or 2 -> "Conditions can be of length 1 or 2 only". ANDs may
+//      then a count other than 1 to 8 -> "Conditions can be of length 1 or 2 only". ANDs may
 //      nest at any depth. A comparison written value-first (":v < a") is flipped (a > :v).
 //      The expression's own checks (syntax, placeholders, BETWEEN bounds) are the parser's and
 //      the resolver's and come before these.
@@ -39,6 +39,16 @@
 //        - a value whose type is not the key's -> "One or more parameter values were invalid:
 //          Condition parameter type does not match schema type";
 //        - hash term other than = -> "Query key condition not supported".
+//
+// An index with a multi-attribute key (up to 4 partition-key and 4 sort-key attributes) is
+// matched by its own rules, per key attribute in schema order: every partition-key attribute
+// needs a term ("Query condition missed key schema element: <attr>") with = ("Query key
+// condition not supported"); terms must be indexable and of the key's type, as above; a term
+// on an attribute outside the key -> "Query key condition not supported"; the sort-key
+// attributes with terms must be a left-to-right prefix, all with = but the last ("RANGE key
+// attributes <x> must have equality conditions specified in the query because a condition is
+// present on key attribute <y>"). A single-attribute key takes at most 2 terms ("Conditions
+// can be of length 1 or 2 only"); phase 1 allows up to 8.
 //
 // SortKeySatisfies decides whether a sort-key value lies in the sort term's range (Query uses
 // it to check an ExclusiveStartKey). All errors are Status::Validation with DynamoDB's text;
@@ -83,8 +93,14 @@ Result<std::vector<KeyConditionTerm>> AnalyzeKeyConditionShape(
 
 // The key condition matched to a key schema.
 struct KeyCondition {
-  model::AttributeValue partition;       // the hash key's value (its term is always =)
-  std::optional<KeyConditionTerm> sort;  // the term on the range key, if any
+  // The partition-key attributes' values, in schema order (their terms are always =): one,
+  // or up to four for an index with a multi-attribute key.
+  std::vector<model::AttributeValue> partition;
+  // Multi-attribute keys: the values of the leading sort-key attributes compared with =,
+  // before the one `sort` is on.
+  std::vector<model::AttributeValue> sort_prefix;
+  std::optional<KeyConditionTerm> sort;             // the term on the last sort-key attribute named
+  const model::KeyElement* sort_element = nullptr;  // the attribute of `sort` (in the schema)
 };
 
 // Called for each key attribute before that attribute's checks; an error stops the match.

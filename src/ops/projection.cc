@@ -114,9 +114,7 @@ model::Item ApplyProjection(const ProjectionSpec& spec, const model::Item& item)
 }
 
 Status CheckKeyPathsScalar(const model::TableDef& table, const std::vector<expr::Path>& paths) {
-  auto is_key = [](const model::KeySchema& k, const std::string& name) {
-    return k.hash.name == name || (k.range && k.range->name == name);
-  };
+  auto is_key = [](const model::KeySchema& k, const std::string& name) { return k.Contains(name); };
   for (const auto& path : paths) {
     if (path.elements.size() < 2) continue;
     const std::string& top = path.elements[0].name;

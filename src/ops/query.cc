@@ -226,11 +226,10 @@ bool HasType(const model::Item& item, const model::KeyElement& e) {
 
 // The attributes an ExclusiveStartKey holds: the table's key and the index's.
 std::set<std::string> StartKeyNames(const Target& t) {
-  std::set<std::string> wanted = {t.table->key.hash.name};
-  if (t.table->key.range) wanted.insert(t.table->key.range->name);
+  std::set<std::string> wanted;
+  for (const model::KeyElement* e : t.table->key.Elements()) wanted.insert(e->name);
   if (t.index) {
-    wanted.insert(t.index->key.hash.name);
-    if (t.index->key.range) wanted.insert(t.index->key.range->name);
+    for (const model::KeyElement* e : t.index->key.Elements()) wanted.insert(e->name);
   }
   return wanted;
 }
@@ -248,8 +247,7 @@ Status CheckStartKey(const Target& t, const model::Item& esk, ReadKind kind) {
   }
   if (esk.size() != wanted.size()) return Status::Validation(kInvalid);
   const model::KeySchema& schema = t.schema();
-  for (const model::KeyElement* e : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
-    if (e == nullptr) continue;
+  for (const model::KeyElement* e : schema.Elements()) {
     if (esk.find(e->name) == esk.end()) return Status::Validation(kInvalid);
     if (!HasType(esk, *e)) return Status::Validation(kSchema);
   }
@@ -307,7 +305,10 @@ void CollectNames(const expr::Condition& c, std::set<std::string>* out) {
 // The [begin, end) of the records of the queried partition that can satisfy
 // the sort-key term.
 storage::ReadRange QueryRange(const Target& t, const KeyCondition& kc) {
-  const std::string p = storage::PartitionPrefix(*t.table, t.index, kc.partition);
+  std::string p = storage::PartitionPrefix(*t.table, t.index, kc.partition);
+  // A multi-attribute sort key's leading values compared with = narrow the
+  // prefix: the entries with those values are contiguous.
+  for (const auto& v : kc.sort_prefix) model::EncodeKeyValue(v, &p);
   storage::ReadRange r{p, storage::PrefixSuccessor(p)};
   if (!kc.sort) return r;
   const KeyConditionTerm& term = *kc.sort;
@@ -374,8 +375,7 @@ void ApplyStartKey(storage::ReadRange* range, const std::string& start) {
 model::Item KeyOf(const Target& t, const model::Item& item) {
   model::Item key;
   auto copy = [&](const model::KeySchema& k) {
-    for (const model::KeyElement* e : {&k.hash, k.range ? &*k.range : nullptr}) {
-      if (e == nullptr) continue;
+    for (const model::KeyElement* e : k.Elements()) {
       auto it = item.find(e->name);
       if (it != item.end()) key.insert_or_assign(e->name, it->second);
     }
@@ -550,20 +550,33 @@ Result<ReadResponse> Query(const RequestContext& ctx, const QueryRequest& req) {
       }));
   if (esk) STATOR_RETURN_IF_ERROR(CheckStartKey(t, *esk, ReadKind::kQuery));
   if (esk) {
-    if (kc.sort && !SortKeySatisfies(*kc.sort, esk->at(schema.range->name))) {
+    if (kc.sort && !SortKeySatisfies(*kc.sort, esk->at(kc.sort_element->name))) {
       return Status::Validation("The provided starting key does not match the range key predicate");
     }
-    if (!(esk->at(schema.hash.name) == kc.partition)) {
+    const std::vector<const model::KeyElement*> hash = schema.HashElements();
+    const std::vector<const model::KeyElement*> range = schema.RangeElements();
+    bool same_partition = true;
+    for (size_t i = 0; i < hash.size(); ++i) {
+      same_partition = same_partition && esk->at(hash[i]->name) == kc.partition[i];
+    }
+    if (!same_partition) {
       return Status::Validation(
           kc.sort ? "The query can return at most one row and cannot be restarted"
                   : "The provided starting key is outside query boundaries based on provided "
                     "conditions");
     }
+    for (size_t i = 0; i < kc.sort_prefix.size(); ++i) {
+      if (!(esk->at(range[i]->name) == kc.sort_prefix[i])) {
+        return Status::Validation(
+            "The provided starting key is outside query boundaries based on provided "
+            "conditions");
+      }
+    }
   }
   STATOR_RETURN_IF_ERROR(CheckKeyPathsScalar(*t.table, plan.expressions.projection.paths));
   if (plan.expressions.filter) {
-    std::set<std::string> keys = {schema.hash.name};
-    if (schema.range) keys.insert(schema.range->name);
+    std::set<std::string> keys;
+    for (const model::KeyElement* e : schema.Elements()) keys.insert(e->name);
     if (auto key = FirstKeyPath(plan.expressions.filter->root, keys)) {
       return Status::Validation(
           std::string(plan.expressions.legacy_filter ? "QueryFilter" : "Filter Expression") +
@@ -594,7 +607,10 @@ Result<ReadResponse> Scan(const RequestContext& ctx, const ScanRequest& req) {
   const uint32_t segment = req.segment ? static_cast<uint32_t>(*req.segment) : 0;
   if (req.exclusive_start_key) {
     STATOR_RETURN_IF_ERROR(CheckStartKey(t, *req.exclusive_start_key, ReadKind::kScan));
-    const model::AttributeValue& partition = req.exclusive_start_key->at(t.schema().hash.name);
+    std::vector<model::AttributeValue> partition;
+    for (const model::KeyElement* e : t.schema().HashElements()) {
+      partition.push_back(req.exclusive_start_key->at(e->name));
+    }
     if (storage::SegmentOf(partition, total) != segment) {
       return Status::Validation(
           "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "

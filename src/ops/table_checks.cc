@@ -16,9 +16,7 @@ using model::ProjectionType;
 
 constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
 
-Status Invalid(const std::string& what) {
-  return Status::Validation(std::string(kInvalid) + what);
-}
+Status Invalid(const std::string& what) { return Status::Validation(std::string(kInvalid) + what); }
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out = "[";
@@ -65,8 +63,8 @@ Result<model::KeySchema> CheckKeySchema(const std::vector<KeySchemaElementInput>
       if (!is_table && undefined) {
         std::vector<std::string> names = {keys[0].attribute_name, keys[1].attribute_name};
         return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: " +
-                       JoinNames(names) + ", AttributeDefinitions: " +
-                       JoinNames(DefinitionNames(defs)));
+                       JoinNames(names) +
+                       ", AttributeDefinitions: " + JoinNames(DefinitionNames(defs)));
       }
       return Status::Validation("Invalid KeySchema: Some index key attribute have no definition");
     }
@@ -80,12 +78,13 @@ Result<model::KeySchema> CheckKeySchema(const std::vector<KeySchemaElementInput>
     }
     if (FindDefinition(defs, keys[0].attribute_name) == nullptr) {
       return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-                     keys[0].attribute_name + "], AttributeDefinitions: " +
-                     JoinNames(DefinitionNames(defs)));
+                     keys[0].attribute_name +
+                     "], AttributeDefinitions: " + JoinNames(DefinitionNames(defs)));
     }
   }
   if (keys[0].key_type != KeyType::kHash) {
-    return Status::Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    return Status::Validation(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   }
   if (keys.size() == 2 && keys[1].key_type != KeyType::kRange) {
     return Status::Validation(
@@ -96,6 +95,81 @@ Result<model::KeySchema> CheckKeySchema(const std::vector<KeySchemaElementInput>
   if (keys.size() == 2) {
     schema.range = model::KeyElement{keys[1].attribute_name,
                                      FindDefinition(defs, keys[1].attribute_name)->type};
+  }
+  return schema;
+}
+
+// The most partition-key and sort-key attributes of a global index's key.
+constexpr size_t kMaxKeyAttributesPerKind = 4;
+
+// A global index's key schema: up to 4 HASH then up to 4 RANGE attributes
+// (DynamoDB's multi-attribute keys). A one- or two-element schema in the
+// single-attribute shape is checked exactly as a table's or local index's.
+Result<model::KeySchema> CheckGlobalKeySchema(const std::vector<KeySchemaElementInput>& keys,
+                                              const std::vector<AttributeDefinition>& defs) {
+  const bool single_shape =
+      keys.size() == 1 || (keys.size() == 2 && (keys[0].key_type != KeyType::kHash ||
+                                                keys[1].key_type != KeyType::kHash));
+  if (single_shape) return CheckKeySchema(keys, defs, false);
+  if (keys[0].key_type != KeyType::kHash) {
+    return Status::Validation(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  size_t hash_count = 0;
+  size_t range_count = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const auto& k = keys[i];
+    if (k.key_type == KeyType::kInvalid) {
+      // Not HASH or RANGE (index key types are not enum-checked before this).
+      if (i == 1) {
+        return Status::Validation(
+            "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+      }
+      return Invalid("All HASH key attributes must precede RANGE key attributes in the KeySchema");
+    }
+    if (k.key_type == KeyType::kHash) {
+      if (range_count > 0) {
+        return Invalid(
+            "All HASH key attributes must precede RANGE key attributes in the KeySchema");
+      }
+      ++hash_count;
+    } else {
+      ++range_count;
+    }
+  }
+  if (hash_count > kMaxKeyAttributesPerKind) {
+    return Invalid("The KeySchema exceeds the maximum allowed number of HASH key attributes");
+  }
+  if (range_count > kMaxKeyAttributesPerKind) {
+    return Invalid("The KeySchema exceeds the maximum allowed number of RANGE key attributes");
+  }
+  std::vector<std::string> names;
+  for (const auto& k : keys) {
+    if (std::find(names.begin(), names.end(), k.attribute_name) != names.end()) {
+      return Status::Validation(
+          "The KeySchema contains multiple key attributes with the same name");
+    }
+    names.push_back(k.attribute_name);
+  }
+  for (const auto& k : keys) {
+    if (FindDefinition(defs, k.attribute_name) == nullptr) {
+      return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: " +
+                     JoinNames(names) +
+                     ", AttributeDefinitions: " + JoinNames(DefinitionNames(defs)));
+    }
+  }
+  model::KeySchema schema;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    model::KeyElement e{keys[i].attribute_name, FindDefinition(defs, keys[i].attribute_name)->type};
+    if (i == 0) {
+      schema.hash = std::move(e);
+    } else if (i < hash_count) {
+      schema.more_hash.push_back(std::move(e));
+    } else if (!schema.range) {
+      schema.range = std::move(e);
+    } else {
+      schema.more_range.push_back(std::move(e));
+    }
   }
   return schema;
 }
@@ -138,9 +212,11 @@ Result<std::vector<IndexDef>> CheckLocalIndexes(const std::vector<IndexInput>& i
       return Invalid("Index KeySchema does not have a range key for index: " + in.index_name);
     }
     if (key.hash.name != table_key.hash.name) {
-      return Invalid("Index KeySchema does not have the same leading hash key as table KeySchema "
-                     "for index: " + in.index_name + ". index hash key: " + key.hash.name +
-                     ", table hash key: " + table_key.hash.name);
+      return Invalid(
+          "Index KeySchema does not have the same leading hash key as table KeySchema "
+          "for index: " +
+          in.index_name + ". index hash key: " + key.hash.name +
+          ", table hash key: " + table_key.hash.name);
     }
     STATOR_RETURN_IF_ERROR(CheckProjection(in));
     for (const auto& earlier : out) {
@@ -152,8 +228,7 @@ Result<std::vector<IndexDef>> CheckLocalIndexes(const std::vector<IndexInput>& i
 }
 
 Result<std::vector<IndexDef>> CheckGlobalIndexes(const std::vector<IndexInput>& inputs,
-                                                 const CreateTableRequest& req,
-                                                 BillingMode billing,
+                                                 const CreateTableRequest& req, BillingMode billing,
                                                  const std::vector<IndexDef>& local) {
   if (inputs.empty()) return Invalid("List of GlobalSecondaryIndexes is empty");
   if (static_cast<int>(inputs.size()) > validation::kMaxGlobalIndexes) {
@@ -162,7 +237,7 @@ Result<std::vector<IndexDef>> CheckGlobalIndexes(const std::vector<IndexInput>& 
   std::vector<IndexDef> out;
   for (const auto& in : inputs) {
     STATOR_ASSIGN_OR_RETURN(model::KeySchema key,
-                            CheckKeySchema(in.key_schema, req.attribute_definitions, false));
+                            CheckGlobalKeySchema(in.key_schema, req.attribute_definitions));
     STATOR_RETURN_IF_ERROR(CheckProjection(in));
     auto same_name = [&](const IndexDef& d) { return d.name == in.index_name; };
     if (std::any_of(out.begin(), out.end(), same_name) ||
@@ -172,8 +247,8 @@ Result<std::vector<IndexDef>> CheckGlobalIndexes(const std::vector<IndexInput>& 
     IndexDef def{in.index_name, key, in.projection, {}};
     if (billing == BillingMode::kPayPerRequest) {
       if (in.throughput) {
-        return Invalid("ProvisionedThroughput should not be specified for index: " +
-                       in.index_name + " when BillingMode is PAY_PER_REQUEST");
+        return Invalid("ProvisionedThroughput should not be specified for index: " + in.index_name +
+                       " when BillingMode is PAY_PER_REQUEST");
       }
     } else {
       if (!in.throughput) {
@@ -192,20 +267,17 @@ Result<std::vector<IndexDef>> CheckGlobalIndexes(const std::vector<IndexInput>& 
 Status CheckDefinitionsUsed(const CreateTableRequest& req, const model::TableDef& def) {
   std::vector<std::string> used;
   auto use = [&](const model::KeySchema& k) {
-    for (const auto* e : {&k.hash, k.range ? &*k.range : nullptr}) {
-      if (e != nullptr && std::find(used.begin(), used.end(), e->name) == used.end()) {
-        used.push_back(e->name);
-      }
+    for (const model::KeyElement* e : k.Elements()) {
+      if (std::find(used.begin(), used.end(), e->name) == used.end()) used.push_back(e->name);
     }
   };
   use(def.key);
   for (const auto& i : def.local_indexes) use(i.key);
   for (const auto& i : def.global_indexes) use(i.key);
-  bool all_used = std::all_of(
-      req.attribute_definitions.begin(), req.attribute_definitions.end(),
-      [&](const AttributeDefinition& d) {
-        return std::find(used.begin(), used.end(), d.name) != used.end();
-      });
+  bool all_used = std::all_of(req.attribute_definitions.begin(), req.attribute_definitions.end(),
+                              [&](const AttributeDefinition& d) {
+                                return std::find(used.begin(), used.end(), d.name) != used.end();
+                              });
   if (all_used && used.size() == req.attribute_definitions.size()) return Status::OK();
   if (def.local_indexes.empty() && def.global_indexes.empty()) {
     return Invalid(
@@ -235,7 +307,8 @@ Result<model::SseSpec> CheckSse(const SseInput& in) {
   bool enabled = in.enabled.value_or(false);
   if (!enabled) {
     if (in.sse_type) return Invalid("SSEType can not be specified if Enabled is false");
-    if (in.kms_master_key_id) return Invalid("KMSMasterKeyId can not be specified if Enabled is false");
+    if (in.kms_master_key_id)
+      return Invalid("KMSMasterKeyId can not be specified if Enabled is false");
     return model::SseSpec{};
   }
   if (in.sse_type && *in.sse_type == "AES256") return Invalid("SSEType AES256 is not supported");
@@ -261,13 +334,15 @@ Result<model::TableDef> BuildTableDef(const CreateTableRequest& req) {
   def.billing_mode = req.billing_mode.value_or(BillingMode::kProvisioned);
   if (def.billing_mode == BillingMode::kPayPerRequest) {
     if (req.throughput) {
-      return Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
-                     "BillingMode is PAY_PER_REQUEST");
+      return Invalid(
+          "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+          "BillingMode is PAY_PER_REQUEST");
     }
   } else {
     if (!req.throughput) {
-      return Invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when "
-                     "BillingMode is PROVISIONED");
+      return Invalid(
+          "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
+          "BillingMode is PROVISIONED");
     }
     STATOR_RETURN_IF_ERROR(CheckThroughputBounds(*req.throughput, ""));
     def.throughput.read_units = req.throughput->read_units;
@@ -285,25 +360,24 @@ Result<model::TableDef> BuildTableDef(const CreateTableRequest& req) {
     STATOR_ASSIGN_OR_RETURN(def.local_indexes, CheckLocalIndexes(*req.local_indexes, req, def.key));
   }
   if (req.global_indexes) {
-    STATOR_ASSIGN_OR_RETURN(def.global_indexes, CheckGlobalIndexes(*req.global_indexes, req,
-                                                                   def.billing_mode,
-                                                                   def.local_indexes));
+    STATOR_ASSIGN_OR_RETURN(
+        def.global_indexes,
+        CheckGlobalIndexes(*req.global_indexes, req, def.billing_mode, def.local_indexes));
   }
   size_t projected = 0;
   for (const auto* list : {&def.local_indexes, &def.global_indexes}) {
     for (const auto& i : *list) projected += i.projection.non_key_attributes.size();
   }
   if (projected > static_cast<size_t>(validation::kMaxProjectedNonKeyAttributes)) {
-    return Invalid("The number of attributes in key schema and projections of all the secondary "
-                   "indexes of this table exceeds the maximum of 100");
+    return Invalid(
+        "The number of attributes in key schema and projections of all the secondary "
+        "indexes of this table exceeds the maximum of 100");
   }
   STATOR_RETURN_IF_ERROR(CheckDefinitionsUsed(req, def));
   def.attribute_definitions = req.attribute_definitions;
 
   if (req.stream) {
-
     STATOR_ASSIGN_OR_RETURN(def.stream, CheckStream(*req.stream));
-
   }
   if (req.table_class) {
     STATOR_ASSIGN_OR_RETURN(def.table_class, ParseTableClass(*req.table_class));
@@ -341,8 +415,9 @@ Status ApplyThroughput(model::TableDef& def, const UpdateTableRequest& req, int6
     return Invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
   }
   if (req.throughput && def.billing_mode == BillingMode::kPayPerRequest && !to_provisioned) {
-    return Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
-                   "BillingMode is PAY_PER_REQUEST");
+    return Invalid(
+        "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+        "BillingMode is PAY_PER_REQUEST");
   }
   if (req.throughput) {
     STATOR_RETURN_IF_ERROR(CheckThroughputBounds(*req.throughput, ""));
@@ -352,19 +427,21 @@ Status ApplyThroughput(model::TableDef& def, const UpdateTableRequest& req, int6
       return Status::Validation(
           "The provisioned throughput for the table will not change. The requested value equals "
           "the current value. Current ReadCapacityUnits provisioned for the table: " +
-          std::to_string(t.read_units) + ". Requested ReadCapacityUnits: " +
-          std::to_string(req.throughput->read_units) +
+          std::to_string(t.read_units) +
+          ". Requested ReadCapacityUnits: " + std::to_string(req.throughput->read_units) +
           ". Current WriteCapacityUnits provisioned for the table: " +
-          std::to_string(t.write_units) + ". Requested WriteCapacityUnits: " +
-          std::to_string(req.throughput->write_units) +
+          std::to_string(t.write_units) +
+          ". Requested WriteCapacityUnits: " + std::to_string(req.throughput->write_units) +
           ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request "
           "higher limits.");
     }
     if (!to_provisioned) {
-      if (req.throughput->read_units > t.read_units || req.throughput->write_units > t.write_units) {
+      if (req.throughput->read_units > t.read_units ||
+          req.throughput->write_units > t.write_units) {
         t.last_increase_micros = now;
       }
-      if (req.throughput->read_units < t.read_units || req.throughput->write_units < t.write_units) {
+      if (req.throughput->read_units < t.read_units ||
+          req.throughput->write_units < t.write_units) {
         if (t.last_decrease_micros / kMicrosPerDay != now / kMicrosPerDay) t.decreases_today = 0;
         t.last_decrease_micros = now;
         ++t.decreases_today;
@@ -435,10 +512,9 @@ Status ApplyIndexUpdates(model::TableDef& def, const UpdateTableRequest& req) {
     seen.push_back(name);
     if (u.kind != Kind::kUpdate) ++online;
   }
-  bool building = std::any_of(def.global_indexes.begin(), def.global_indexes.end(),
-                              [](const IndexDef& i) {
-                                return i.status == model::IndexStatus::kCreating;
-                              });
+  bool building =
+      std::any_of(def.global_indexes.begin(), def.global_indexes.end(),
+                  [](const IndexDef& i) { return i.status == model::IndexStatus::kCreating; });
   if (online > 1 || (online == 1 && building)) {
     return Status(Code::kLimitExceeded,
                   "Subscriber limit exceeded: Only 1 online index can be created or deleted "
@@ -461,7 +537,7 @@ Status ApplyIndexUpdates(model::TableDef& def, const UpdateTableRequest& req) {
         }
         const std::vector<AttributeDefinition> defs = MergedDefinitions(def, req);
         STATOR_ASSIGN_OR_RETURN(model::KeySchema key,
-                                CheckKeySchema(u.index.key_schema, defs, false));
+                                CheckGlobalKeySchema(u.index.key_schema, defs));
         STATOR_RETURN_IF_ERROR(CheckProjection(u.index));
         IndexDef index{name, key, u.index.projection, {}};
         if (def.billing_mode == BillingMode::kPayPerRequest) {
@@ -478,8 +554,8 @@ Status ApplyIndexUpdates(model::TableDef& def, const UpdateTableRequest& req) {
           index.throughput.write_units = u.index.throughput->write_units;
         }
         index.status = model::IndexStatus::kCreating;  // the engine backfills it
-        for (const auto* e : {&key.hash, key.range ? &*key.range : nullptr}) {
-          if (e != nullptr && FindDefinition(def.attribute_definitions, e->name) == nullptr) {
+        for (const model::KeyElement* e : key.Elements()) {
+          if (FindDefinition(def.attribute_definitions, e->name) == nullptr) {
             def.attribute_definitions.push_back({e->name, e->type});
           }
         }
@@ -533,7 +609,8 @@ Result<model::TableDef> ApplyTableUpdate(const model::TableDef& current,
     return Invalid(what + " modification must be the only operation in the request");
   }
   if (req.has_replica_updates) {
-    return Status::Validation("ReplicaUpdates are not supported by Stator (a single-region server)");
+    return Status::Validation(
+        "ReplicaUpdates are not supported by Stator (a single-region server)");
   }
   model::TableDef def = current;
   STATOR_RETURN_IF_ERROR(ApplyIndexUpdates(def, req));

@@ -30,9 +30,7 @@ Status ResolveExpressions(const UpdateItemRequest& req, expr::ResolvedUpdate* up
 bool IsIndexKey(const model::TableDef& table, const std::string& name) {
   for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
     for (const auto& index : *indexes) {
-      if (index.key.hash.name == name || (index.key.range && index.key.range->name == name)) {
-        return true;
-      }
+      if (index.key.Contains(name)) return true;
     }
   }
   return false;

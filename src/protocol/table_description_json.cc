@@ -25,8 +25,12 @@ std::string_view ViewTypeName(model::StreamViewType t) {
 
 Json EncodeKeySchema(const model::KeySchema& key) {
   Json out = Json::array();
-  out.push_back({{"AttributeName", key.hash.name}, {"KeyType", "HASH"}});
-  if (key.range) out.push_back({{"AttributeName", key.range->name}, {"KeyType", "RANGE"}});
+  for (const model::KeyElement* e : key.HashElements()) {
+    out.push_back({{"AttributeName", e->name}, {"KeyType", "HASH"}});
+  }
+  for (const model::KeyElement* e : key.RangeElements()) {
+    out.push_back({{"AttributeName", e->name}, {"KeyType", "RANGE"}});
+  }
   return out;
 }
 

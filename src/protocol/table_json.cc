@@ -183,15 +183,17 @@ std::string Member(const std::string& list_path, size_t index, std::string_view 
   return list_path + "." + std::to_string(index + 1) + ".member." + std::string(member);
 }
 
+// A table's and a local index's key have at most 2 elements; a global index's
+// key is not bounded here (multi-attribute keys: the semantic checks limit it).
 void CheckKeySchema(Constraints& c, const std::optional<std::vector<RawKeyElement>>& keys,
-                    const std::string& path, bool check_key_type_enum) {
+                    const std::string& path, bool check_key_type_enum, bool global_index = false) {
   if (!keys) {
     c.NotNull(path);
     return;
   }
   if (keys->empty()) {
     c.Add(RenderKeySchema(*keys), path, "Member must have length greater than or equal to 1");
-  } else if (keys->size() > 2) {
+  } else if (keys->size() > 2 && !global_index) {
     c.Add(RenderKeySchema(*keys), path, "Member must have length less than or equal to 2");
   }
   for (size_t i = 0; i < keys->size(); ++i) {
@@ -235,7 +237,7 @@ void CheckIndexes(Constraints& c, const std::optional<std::vector<RawIndex>>& in
     } else {
       c.TableName(index.name, base + ".indexName", true);
     }
-    CheckKeySchema(c, index.key_schema, base + ".keySchema", false);
+    CheckKeySchema(c, index.key_schema, base + ".keySchema", false, global);
     if (!index.projection) {
       c.NotNull(base + ".projection");
     } else {
@@ -276,7 +278,7 @@ void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& update
       if (!u.create->key_schema) {
         c.NotNull(path + ".keySchema");
       } else {
-        CheckKeySchema(c, u.create->key_schema, path + ".keySchema", false);
+        CheckKeySchema(c, u.create->key_schema, path + ".keySchema", false, true);
       }
       if (!u.create->projection) {
         c.NotNull(path + ".projection");

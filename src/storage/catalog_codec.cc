@@ -112,6 +112,10 @@ void PutIndexes(Writer& w, const std::vector<IndexDef>& indexes) {
     PutThroughput(w, index.throughput);
     w.U64(index.id);
     w.Byte(static_cast<uint8_t>(index.status));
+    for (const auto* more : {&index.key.more_hash, &index.key.more_range}) {
+      w.U64(more->size());
+      for (const auto& e : *more) PutKeyElement(w, e);
+    }
   }
 }
 std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
@@ -127,6 +131,12 @@ std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
       index.id = static_cast<uint32_t>(r.U64());
       index.status = static_cast<model::IndexStatus>(r.Byte());
     }
+    if (version >= kCatalogFormatV3) {
+      for (auto* more : {&index.key.more_hash, &index.key.more_range}) {
+        more->resize(r.Count());
+        for (auto& e : *more) e = GetKeyElement(r);
+      }
+    }
   }
   return indexes;
 }
@@ -135,7 +145,7 @@ std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
 
 std::string EncodeTableDef(const TableDef& def) {
   Writer w;
-  w.Byte(kCatalogFormatV2);
+  w.Byte(kCatalogFormatV3);
   w.U64(def.table_id);
   w.Str(def.name);
   w.Str(def.uuid);
@@ -171,7 +181,7 @@ std::string EncodeTableDef(const TableDef& def) {
 Result<TableDef> DecodeTableDef(std::string_view bytes) {
   Reader r(bytes);
   const uint8_t version = r.Byte();
-  if (version != kCatalogFormatV1 && version != kCatalogFormatV2) {
+  if (version != kCatalogFormatV1 && version != kCatalogFormatV2 && version != kCatalogFormatV3) {
     return Status::Corruption("catalog: unknown format version");
   }
   TableDef def;

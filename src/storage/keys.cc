@@ -80,15 +80,31 @@ std::string IndexEntriesEnd(uint64_t table_id, uint32_t index_id) {
   return IndexEntriesBegin(table_id, index_id + 1);
 }
 
-std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
-                            const model::AttributeValue& partition) {
+namespace {
+
+// The encodings of a partition key's values, one after the other: each is
+// self-delimiting, so the concatenation identifies the tuple.
+std::string EncodePartition(const std::vector<model::AttributeValue>& partition) {
   std::string pk;
-  model::EncodeKeyValue(partition, &pk);
+  for (const auto& v : partition) model::EncodeKeyValue(v, &pk);
+  return pk;
+}
+
+}  // namespace
+
+std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
+                            const std::vector<model::AttributeValue>& partition) {
+  const std::string pk = EncodePartition(partition);
   std::string out =
       index ? IndexEntriesBegin(table.table_id, index->id) : TableItemsBegin(table.table_id);
   PutFixed64BE(&out, model::PartitionHash(pk));
   out.append(pk);
   return out;
+}
+
+std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
+                            const model::AttributeValue& partition) {
+  return PartitionPrefix(table, index, std::vector<model::AttributeValue>{partition});
 }
 
 namespace {
@@ -110,15 +126,23 @@ const model::AttributeValue* UsableKeyValue(const model::KeyElement& element,
 
 std::optional<std::string> IndexEntryKey(const model::TableDef& table, const model::IndexDef& index,
                                          const model::Item& item) {
-  const model::AttributeValue* hash = UsableKeyValue(index.key.hash, item);
-  if (hash == nullptr) return std::nullopt;
-  const model::AttributeValue* range = nullptr;
-  if (index.key.range) {
-    range = UsableKeyValue(*index.key.range, item);
-    if (range == nullptr) return std::nullopt;
+  // Every key attribute must be usable (a multi-attribute key is all or nothing).
+  std::vector<model::AttributeValue> partition;
+  for (const model::KeyElement* e : index.key.HashElements()) {
+    const model::AttributeValue* v = UsableKeyValue(*e, item);
+    if (v == nullptr) return std::nullopt;
+    partition.push_back(*v);
   }
-  std::string out = PartitionPrefix(table, &index, *hash);
-  if (range) model::EncodeKeyValue(*range, &out);
+  std::vector<const model::AttributeValue*> sort;
+  for (const model::KeyElement* e : index.key.RangeElements()) {
+    const model::AttributeValue* v = UsableKeyValue(*e, item);
+    if (v == nullptr) return std::nullopt;
+    sort.push_back(v);
+  }
+  std::string out = PartitionPrefix(table, &index, partition);
+  // Order-preserving, self-delimiting encodings one after the other sort as
+  // the tuple of sort-key values, compared attribute by attribute.
+  for (const model::AttributeValue* v : sort) model::EncodeKeyValue(*v, &out);
   // The table key makes the entry unique: index keys need not be.
   model::EncodeKeyValue(item.find(table.key.hash.name)->second, &out);
   if (table.key.range) model::EncodeKeyValue(item.find(table.key.range->name)->second, &out);
@@ -148,10 +172,8 @@ std::pair<std::string, std::string> SegmentRange(const model::TableDef& table,
   return {begin, end};
 }
 
-uint32_t SegmentOf(const model::AttributeValue& partition, uint32_t total_segments) {
-  std::string pk;
-  model::EncodeKeyValue(partition, &pk);
-  const uint64_t hash = model::PartitionHash(pk);
+uint32_t SegmentOf(const std::vector<model::AttributeValue>& partition, uint32_t total_segments) {
+  const uint64_t hash = model::PartitionHash(EncodePartition(partition));
   // The largest segment whose start is <= hash.
   uint32_t s = static_cast<uint32_t>((static_cast<unsigned __int128>(hash) * total_segments) >> 64);
   while (s + 1 < total_segments && SegmentStart(s + 1, total_segments) <= hash) ++s;

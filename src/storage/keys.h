@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "model/attribute_value.h"
 #include "model/table.h"
@@ -62,8 +63,11 @@ std::string TableIndexesBegin(uint64_t table_id);
 std::string TableIndexesEnd(uint64_t table_id);
 
 // The prefix shared by every record of one partition: of the table's items
-// (index == nullptr) or of an index's entries. `partition` has the type of the
-// (table or index) partition key.
+// (index == nullptr) or of an index's entries. `partition` holds the values of
+// the (table or index) partition-key attributes, in schema order, of their
+// types: one value, or up to four for an index with a multi-attribute key.
+std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
+                            const std::vector<model::AttributeValue>& partition);
 std::string PartitionPrefix(const model::TableDef& table, const model::IndexDef* index,
                             const model::AttributeValue& partition);
 
@@ -79,8 +83,9 @@ std::optional<std::string> IndexEntryKey(const model::TableDef& table, const mod
 std::pair<std::string, std::string> SegmentRange(const model::TableDef& table,
                                                  const model::IndexDef* index, uint32_t segment,
                                                  uint32_t total_segments);
-// The segment of `total_segments` that a partition key value falls in.
-uint32_t SegmentOf(const model::AttributeValue& partition, uint32_t total_segments);
+// The segment of `total_segments` that a partition key (its values, as for
+// PartitionPrefix) falls in.
+uint32_t SegmentOf(const std::vector<model::AttributeValue>& partition, uint32_t total_segments);
 
 // The smallest key greater than every key that starts with `prefix`
 // ("" when there is none, i.e. prefix is all 0xFF).

@@ -68,9 +68,7 @@ std::optional<IndexKeyProblem> FindIndexKeyProblem(const model::TableDef& table,
   // the index), but those it carries must have the index key's type.
   for (const auto* indexes : {&table.local_indexes, &table.global_indexes}) {
     for (const auto& index : *indexes) {
-      for (const model::KeyElement* element :
-           {&index.key.hash, index.key.range ? &*index.key.range : nullptr}) {
-        if (element == nullptr) continue;
+      for (const model::KeyElement* element : index.key.Elements()) {
         auto it = item.find(element->name);
         if (it == item.end()) continue;
         const auto& v = it->second;

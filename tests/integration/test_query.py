@@ -640,9 +640,8 @@ BEFORE_LOOKUP = [
      INVALID + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"),
     # Number of conditions.
     ({"KeyConditions": {}}, "Conditions can be of length 1 or 2 only"),
-    ({"KeyConditions": kc(a=("EQ", [S("x")]), b=("EQ", [S("x")]), c=("EQ", [S("x")]))},
-     "Conditions can be of length 1 or 2 only"),
-    ({"KeyConditionExpression": ":a = a and b = :a and :a = c", "ExpressionAttributeValues": A},
+    ({"KeyConditions": {n: {"ComparisonOperator": "EQ", "AttributeValueList": [S("x")]}
+                        for n in "abcdefghi"}},
      "Conditions can be of length 1 or 2 only"),
     # QueryFilter's legacy rules (section 7).
     ({"KeyConditions": KC_A, "QueryFilter": kc(c=("EQ", None))},
@@ -723,6 +722,19 @@ def test_errors_before_table_lookup(call, indexed, extra, message):
     # The same request on a missing table fails the same way: these come before the lookup.
     assert call("Query", dict({"TableName": "it_query_no_such_table"}, **extra)) == validation(
         message)
+
+
+# 3 to 8 conditions can suit an index with a multi-attribute key, so they are counted against
+# the queried key, after the table lookup.
+@pytest.mark.parametrize("extra", [
+    {"KeyConditions": kc(a=("EQ", [S("x")]), b=("EQ", [S("x")]), c=("EQ", [S("x")]))},
+    {"KeyConditionExpression": ":a = a and b = :a and :a = c", "ExpressionAttributeValues": A},
+])
+def test_single_attribute_keys_take_at_most_two_conditions(call, indexed, extra):
+    assert call("Query", dict({"TableName": indexed}, **extra)) == validation(
+        "Conditions can be of length 1 or 2 only")
+    status, body = call("Query", dict({"TableName": "it_query_no_such_table"}, **extra))
+    assert body["__type"].endswith("ResourceNotFoundException")
 
 
 def test_table_is_looked_up_before_schema_checks(call):

@@ -114,9 +114,12 @@ TEST(LegacyTest, FiltersAndKeyConditions) {
             "(AND (= p {S:k}) (begins_with c {S:x}))");
   const std::string length = "Conditions can be of length 1 or 2 only";
   EXPECT_EQ(Translate({}, LegacyKind::kKeyConditions), length);
-  EXPECT_EQ(Translate({{"a", Cmp("NULL")}, {"b", Cmp("NULL")}, {"c", Cmp("NULL")}},
-                      LegacyKind::kKeyConditions),
-            length);
+  // Up to 8 (a multi-attribute index key); the queried schema decides the rest.
+  LegacyConditions nine;
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h", "i"}) {
+    nine.emplace_back(name, Cmp("NULL"));
+  }
+  EXPECT_EQ(Translate(nine, LegacyKind::kKeyConditions), length);
   // Each entry's checks come first.
   EXPECT_EQ(Translate({{"a", Cmp("EQ")}, {"b", Cmp("NULL")}, {"c", Cmp("NULL")}},
                       LegacyKind::kKeyConditions),

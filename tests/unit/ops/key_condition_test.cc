@@ -85,7 +85,10 @@ std::string Match(const Result<expr::ResolvedCondition>& resolved, const model::
   if (!terms.ok()) return terms.status().message();
   auto matched = MatchKeySchema(*terms, schema, before_each);
   if (!matched.ok()) return matched.status().message();
-  std::string out = expr::ValueForMessage(matched->partition);
+  std::string out;
+  for (const auto& v : matched->partition)
+    out += (out.empty() ? "" : ", ") + expr::ValueForMessage(v);
+  for (const auto& v : matched->sort_prefix) out += " | = " + expr::ValueForMessage(v);
   if (matched->sort) out += " | " + ToString(*matched->sort);
   return out;
 }
@@ -161,9 +164,10 @@ TEST(KeyConditionShapeTest, Errors) {
       {"b > :n AND b < :n and c = :n and d = :n", kOnePerKey},
       {"(a > :n and b > :n) and (b > :n and c > :n)", kOnePerKey},
       {"a = :s AND :n = a", kOnePerKey},
-      {"a = :s AND b = :n AND c = :n", kCount},
-      {":n = a and b = :n and :n = c", kCount},
-      {"(a = :s and b = :n) and (c = :n and d = :n)", kCount},
+      // Up to 8 terms pass this phase (a multi-attribute index key); the schema decides.
+      {"a = :s AND b = :n AND c = :n AND d = :n AND e = :n AND f = :n AND g = :n AND h = :n "
+       "AND i = :n",
+       kCount},
       // The resolver's checks come first.
       {"begins_with(b, :n)",
        "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
@@ -221,6 +225,50 @@ TEST(KeyConditionMatchTest, RangeSchema) {
       {"a = :n AND z = :n", kMismatch},
   };
   for (const Case& c : cases) EXPECT_EQ(Match(c.text, kRangeSchema), c.want) << c.text;
+}
+
+TEST(KeyConditionMatchTest, SingleAttributeKeysTakeAtMostTwoTerms) {
+  for (const char* text : {"a = :s AND b = :n AND c = :n", ":n = a and b = :n and :n = c",
+                           "(a = :s and b = :n) and (c = :n and d = :n)"}) {
+    EXPECT_EQ(Match(text, kRangeSchema), kCount) << text;
+    EXPECT_EQ(Match(text, kHashSchema), kCount) << text;
+  }
+}
+
+// A multi-attribute index key: partition a, p (S, N); sort b, c, d (N, S, S).
+const model::KeySchema kMultiSchema{{"a", model::Type::kS},
+                                    model::KeyElement{"b", model::Type::kN},
+                                    {{"p", model::Type::kN}},
+                                    {{"c", model::Type::kS}, {"d", model::Type::kS}}};
+
+TEST(KeyConditionMatchTest, MultiAttributeKey) {
+  const std::string kGap = "RANGE key attributes ";
+  const Case cases[] = {
+      {"a = :s AND p = :n", "{S:x}, {N:1}"},
+      {"p = :n AND a = :s AND b > :n", "{S:x}, {N:1} | b > {N:1}"},
+      {"a = :s AND p = :n AND b = :n AND c = :t", "{S:x}, {N:1} | = {N:1} | c = {S:y}"},
+      {"a = :s AND p = :n AND b = :n AND c = :t AND begins_with(d, :s)",
+       "{S:x}, {N:1} | = {N:1} | = {S:y} | d begins_with {S:x}"},
+      {"c = :t AND a = :s AND b = :m AND p = :n AND d BETWEEN :s AND :t",
+       "{S:x}, {N:1} | = {N:2} | = {S:y} | d BETWEEN {S:x} {S:y}"},
+      {"a = :s", "Query condition missed key schema element: p"},
+      {"p = :n AND b = :n", "Query condition missed key schema element: a"},
+      {"a = :s AND p > :n", "Query key condition not supported"},
+      {"a = :s AND p = :n AND z = :n", "Query key condition not supported"},
+      {"a = :s AND p = :s",
+       "One or more parameter values were invalid: Condition parameter type does not match "
+       "schema type"},
+      {"a = :s AND p = :n AND c = :t",
+       kGap + "b must have equality conditions specified in the query because a condition is "
+              "present on key attribute c"},
+      {"a = :s AND p = :n AND b = :n AND d = :t",
+       kGap + "c must have equality conditions specified in the query because a condition is "
+              "present on key attribute d"},
+      {"a = :s AND p = :n AND b > :n AND c = :t",
+       kGap + "b must have equality conditions specified in the query because a condition is "
+              "present on key attribute c"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Match(c.text, kMultiSchema), c.want) << c.text;
 }
 
 TEST(KeyConditionMatchTest, HashOnlySchema) {

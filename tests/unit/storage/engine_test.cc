@@ -280,7 +280,11 @@ TEST(CatalogCodecTest, RoundTripsAFullDefinition) {
                       {model::ProjectionType::kInclude, {"a", "b"}},
                       {}};
   def.local_indexes = {lsi};
-  def.global_indexes = {lsi};
+  model::IndexDef multi = lsi;
+  multi.name = "multi";
+  multi.key.more_hash = {{"h2", model::Type::kN}};
+  multi.key.more_range = {{"r2", model::Type::kS}, {"r3", model::Type::kB}};
+  def.global_indexes = {lsi, multi};
   def.stream = {true, model::StreamViewType::kNewAndOldImages, "2026-01-01T00:00:00.000"};
   def.sse = {true, "alias/key"};
   def.table_class = model::TableClass::kStandardInfrequentAccess;
@@ -291,6 +295,9 @@ TEST(CatalogCodecTest, RoundTripsAFullDefinition) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(EncodeTableDef(*back), bytes);
   EXPECT_EQ(back->global_indexes[0].projection.non_key_attributes[1], "b");
+  ASSERT_EQ(back->global_indexes[1].key.Elements().size(), 5u);
+  EXPECT_EQ(back->global_indexes[1].key.more_range[1].name, "r3");
+  EXPECT_EQ(back->global_indexes[1].key.more_hash[0].type, model::Type::kN);
   EXPECT_EQ(back->tags[0].second, "v");
   for (size_t n = 0; n < bytes.size(); ++n) {
     EXPECT_FALSE(DecodeTableDef(std::string_view(bytes.data(), n)).ok()) << n;
