@@ -302,6 +302,7 @@ void TransactionTokens::Finish(const std::string& token, int64_t now_micros,
   it->second.done = true;
   it->second.expires_micros = now_micros + kClientRequestTokenLifetimeMicros;
   it->second.actions = std::move(applied);
+  expiries_.emplace_back(it->second.expires_micros, token);
 }
 
 void TransactionTokens::Abandon(const std::string& token) {
@@ -310,12 +311,15 @@ void TransactionTokens::Abandon(const std::string& token) {
 }
 
 void TransactionTokens::Expire(int64_t now_micros) {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.done && it->second.expires_micros <= now_micros) {
-      it = entries_.erase(it);
-    } else {
-      ++it;
+  // Entries finish in time order (a clock stepping back only delays expiry).
+  while (!expiries_.empty() && expiries_.front().first <= now_micros) {
+    auto it = entries_.find(expiries_.front().second);
+    // The entry may be a newer one for the same token, reserved after this one expired.
+    if (it != entries_.end() && it->second.done &&
+        it->second.expires_micros == expiries_.front().first) {
+      entries_.erase(it);
     }
+    expiries_.pop_front();
   }
 }
 

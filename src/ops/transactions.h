@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,8 +61,8 @@ struct TransactWriteAction {
 struct TransactWriteItemsRequest {
   std::vector<TransactWriteAction> actions;
   std::optional<std::string> client_request_token;
-  // The request's parameters in a canonical form, compared when a token is
-  // reused (protocol's business: it knows the wire form).
+  // A digest of the request's actions in a canonical form, compared when a
+  // token is reused (protocol's business: it knows the wire form).
   std::string fingerprint;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
   bool return_item_collection_metrics = false;
@@ -133,6 +134,9 @@ class TransactionTokens {
 
   std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;  // GUARDED_BY(mu_)
+  // (expiry, token) of the finished entries in the order they finished: SDKs
+  // send a token with every request, so expiry must not scan them all.
+  std::deque<std::pair<int64_t, std::string>> expiries_;  // GUARDED_BY(mu_)
 };
 
 Result<TransactWriteItemsResponse> TransactWriteItems(const RequestContext& ctx,

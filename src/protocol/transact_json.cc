@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "common/sha256.h"
 #include "ops/projection.h"
 #include "protocol/attribute_value_json.h"
 #include "protocol/item_json.h"
@@ -163,7 +164,7 @@ Result<ops::TransactWriteItemsRequest> DecodeTransactWriteItems(const Json& body
   ops::TransactWriteItemsRequest req;
   req.client_request_token = token;
   // Only the actions count when a token is reused: the Return* parameters may change.
-  req.fingerprint = items->dump();
+  req.fingerprint = Sha256Hex(items->dump());
   req.return_consumed_capacity = ToReturnConsumedCapacity(return_consumed_capacity);
   req.return_item_collection_metrics = return_item_collection_metrics == "SIZE";
   req.actions.reserve(raw.size());

@@ -5,6 +5,7 @@
 #include "common/base64.h"
 #include "common/crc32.h"
 #include "common/ids.h"
+#include "common/sha256.h"
 #include "common/time_format.h"
 
 namespace stator {
@@ -89,6 +90,12 @@ TEST(IdsTest, UuidsAreVersion4AndRequestIdsUpperAlnum) {
 
 TEST(TimeFormatTest, FormatsUtcMillis) {
   EXPECT_EQ(FormatIsoMillis(1590601774056000), "2020-05-27T17:49:34.056");
+}
+
+TEST(Sha256Test, KnownDigests) {
+  // FIPS 180-2 test vectors.
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -123,5 +123,26 @@ TEST_F(TransactionConflictTest, TransactionsReportTransactionConflictReasons) {
   });
 }
 
+TEST(TransactionTokensTest, RemembersATokenForTenMinutesAfterItsRequestFinished) {
+  TransactionTokens tokens;
+  std::vector<TransactionTokens::Action> applied;
+  const int64_t t0 = 1'000'000'000;
+  EXPECT_EQ(tokens.Begin("tok", "digest", t0, &applied), TransactionTokens::Claim::kNew);
+  EXPECT_EQ(tokens.Begin("tok", "digest", t0, &applied), TransactionTokens::Claim::kInProgress);
+  EXPECT_EQ(tokens.Begin("tok", "other", t0, &applied), TransactionTokens::Claim::kMismatch);
+  tokens.Finish("tok", t0 + 5, {{"accounts", 1234}});
+  EXPECT_EQ(tokens.Begin("tok", "digest", t0 + 6, &applied), TransactionTokens::Claim::kReplay);
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_EQ(applied[0].table_name, "accounts");
+  EXPECT_EQ(applied[0].size, 1234u);
+  const int64_t expiry = t0 + 5 + kClientRequestTokenLifetimeMicros;
+  EXPECT_EQ(tokens.Begin("tok", "other", expiry - 1, &applied),
+            TransactionTokens::Claim::kMismatch);
+  // Ten minutes after it finished, the token is new again (for any request).
+  EXPECT_EQ(tokens.Begin("tok", "other", expiry, &applied), TransactionTokens::Claim::kNew);
+  tokens.Abandon("tok");  // a failed request leaves the token unused
+  EXPECT_EQ(tokens.Begin("tok", "third", expiry, &applied), TransactionTokens::Claim::kNew);
+}
+
 }  // namespace
 }  // namespace stator::ops
