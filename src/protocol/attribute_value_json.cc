@@ -19,6 +19,13 @@ Status Invalid(std::string_view what) {
   return Status::Validation(std::string(kInvalidPrefix) + std::string(what));
 }
 
+// Tags an error of a number, a number set or a set's duplicates (IsNumberOrDuplicateError).
+struct NumberOrDuplicateDetail : ErrorDetail {};
+
+Status NumberOrDuplicateError(Status s) {
+  return std::move(s).WithDetail(std::make_shared<NumberOrDuplicateDetail>());
+}
+
 void CheckStringList(ShapeReader& r, const Json& v) {
   if (!r.ListValue(v)) return;
   for (const auto& e : v) {
@@ -42,20 +49,22 @@ Result<AttributeValue> DecodeAt(const Json& v, int depth);
 Result<AttributeValue> DecodeSet(const std::string& type, const Json& members) {
   if (members.empty()) {
     if (type == "SS") return Invalid("An string set  may not be empty");
-    if (type == "NS") return Invalid("An number set  may not be empty");
+    if (type == "NS") return NumberOrDuplicateError(Invalid("An number set  may not be empty"));
     return Invalid("Binary sets should not be empty");
   }
   if (type == "NS") {
     std::vector<Number> numbers;
     for (const auto& m : members) {
       auto n = Number::Parse(m.get_ref<const std::string&>());
-      if (!n.ok()) return n.status();
+      if (!n.ok()) return NumberOrDuplicateError(n.status());
       numbers.push_back(std::move(n).value());
     }
     for (size_t i = 0; i < numbers.size(); ++i) {
       for (size_t j = i + 1; j < numbers.size(); ++j) {
         // DynamoDB's number-set message has neither the usual prefix nor a period.
-        if (numbers[i] == numbers[j]) return Status::Validation("Input collection contains duplicates");
+        if (numbers[i] == numbers[j]) {
+          return NumberOrDuplicateError(Status::Validation("Input collection contains duplicates"));
+        }
       }
     }
     return AttributeValue::NS(std::move(numbers));
@@ -81,11 +90,14 @@ Result<AttributeValue> DecodeSet(const std::string& type, const Json& members) {
     if (type == "BS") {
       std::vector<std::string> texts;
       for (const auto& m : members) texts.push_back(m.get<std::string>());
-      return Invalid("Input collection " + RenderCollection(texts) + "of type BS contains duplicates.");
+      return NumberOrDuplicateError(Invalid("Input collection " + RenderCollection(texts) +
+                                            "of type BS contains duplicates."));
     }
-    return Invalid("Input collection " + RenderCollection(values) + " contains duplicates.");
+    return NumberOrDuplicateError(
+        Invalid("Input collection " + RenderCollection(values) + " contains duplicates."));
   }
-  return type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values));
+  return type == "SS" ? AttributeValue::SS(std::move(values))
+                      : AttributeValue::BS(std::move(values));
 }
 
 Result<AttributeValue> DecodeAt(const Json& v, int depth) {
@@ -113,7 +125,7 @@ Result<AttributeValue> DecodeAt(const Json& v, int depth) {
   if (type == "S") return AttributeValue::S(body.get<std::string>());
   if (type == "N") {
     auto n = Number::Parse(body.get_ref<const std::string&>());
-    if (!n.ok()) return n.status();
+    if (!n.ok()) return NumberOrDuplicateError(n.status());
     return AttributeValue::N(std::move(n).value());
   }
   if (type == "B") {
@@ -236,19 +248,33 @@ Json EncodeValue(const AttributeValue& v) {
   using model::Type;
   Json out = Json::object();
   switch (v.type()) {
-    case Type::kS: out["S"] = v.s(); break;
-    case Type::kN: out["N"] = v.n().ToString(); break;
-    case Type::kB: out["B"] = Base64Encode(v.b()); break;
-    case Type::kBool: out["BOOL"] = v.boolean(); break;
-    case Type::kNull: out["NULL"] = true; break;
-    case Type::kM: out["M"] = EncodeItem(v.m()); break;
+    case Type::kS:
+      out["S"] = v.s();
+      break;
+    case Type::kN:
+      out["N"] = v.n().ToString();
+      break;
+    case Type::kB:
+      out["B"] = Base64Encode(v.b());
+      break;
+    case Type::kBool:
+      out["BOOL"] = v.boolean();
+      break;
+    case Type::kNull:
+      out["NULL"] = true;
+      break;
+    case Type::kM:
+      out["M"] = EncodeItem(v.m());
+      break;
     case Type::kL: {
       Json list = Json::array();
       for (const auto& e : v.l()) list.push_back(EncodeValue(e));
       out["L"] = std::move(list);
       break;
     }
-    case Type::kSS: out["SS"] = v.ss(); break;
+    case Type::kSS:
+      out["SS"] = v.ss();
+      break;
     case Type::kNS: {
       Json list = Json::array();
       for (const auto& n : v.ns()) list.push_back(n.ToString());
@@ -269,6 +295,10 @@ Json EncodeItem(const model::Item& item) {
   Json out = Json::object();
   for (const auto& [name, v] : item) out[name] = EncodeValue(v);
   return out;
+}
+
+bool IsNumberOrDuplicateError(const Status& s) {
+  return dynamic_cast<const NumberOrDuplicateDetail*>(s.detail()) != nullptr;
 }
 
 }  // namespace stator::protocol

@@ -25,6 +25,12 @@ const Json* ItemMember(ShapeReader& reader, const Json& obj, std::string_view ke
 
 // Phase 3.
 Result<model::AttributeValue> DecodeValue(const Json& v);
+
+// Whether a DecodeValue/DecodeItem error is about a number or a number set (malformed, out
+// of range, empty) or a set's duplicate members: DynamoDB reports those as they are where it
+// wraps the other value errors (an ExclusiveStartKey's "The provided starting key is
+// invalid: ...").
+bool IsNumberOrDuplicateError(const Status& s);
 // A map of attribute values, shape-checked already.
 Result<model::Item> DecodeItem(const Json& obj);
 

@@ -72,11 +72,8 @@ void CheckCommon(Constraints& c, const ReadMembers& m, expr::LegacyKind filter_k
 // "The provided starting key is invalid: ..." wraps most value errors of an
 // ExclusiveStartKey; those of numbers and number sets come bare.
 Status StartKeyValueError(const Status& s) {
-  const std::string& m = s.message();
-  const bool bare =
-      m.find("number set") != std::string::npos || m.find("umber") != std::string::npos ||
-      m.find("numeric") != std::string::npos || m.find("contains duplicates") != std::string::npos;
-  return bare ? s : Status::Validation("The provided starting key is invalid: " + m);
+  if (IsNumberOrDuplicateError(s)) return s;
+  return Status::Validation("The provided starting key is invalid: " + s.message());
 }
 
 Status FillCommon(const ReadMembers& m, expr::LegacyKind filter_kind, ops::ReadRequest* req) {
