@@ -1,4 +1,5 @@
-"""Secondary indexes: a single-table design with two GSIs and an LSI, kept in step by PutItem,
+"""Secondary indexes: a single-table design with three GSIs (one with a multi-attribute key) and
+an LSI, kept in step by PutItem,
 UpdateItem and DeleteItem; what index queries return; their LastEvaluatedKey; DescribeTable's
 index statistics; wrong-typed index keys; a randomised comparison with a model; and table and
 index agreeing after a kill -9 in the middle of writes."""
@@ -29,10 +30,12 @@ def validation(message):
 
 TABLE_KEY = ("PK", "SK")
 INDEXES = {
-    # name: (hash, range or None, projected non-key attributes or None for ALL)
-    "gsi1": ("GSI1PK", "GSI1SK", None),
-    "gsi2": ("GSI2PK", None, ("status",)),
-    "lsi1": ("PK", "LSI1SK", ("title",)),
+    # name: (hash attributes, range attributes, projected non-key attributes or None for ALL)
+    "gsi1": (("GSI1PK",), ("GSI1SK",), None),
+    "gsi2": (("GSI2PK",), (), ("status",)),
+    "lsi1": (("PK",), ("LSI1SK",), ("title",)),
+    # A multi-attribute key, KEYS_ONLY: sorted by (LSI1SK, GSI1SK) within (GSI2PK, GSI1PK).
+    "gsi3": (("GSI2PK", "GSI1PK"), ("LSI1SK", "GSI1SK"), ()),
 }
 
 
@@ -50,7 +53,11 @@ def schema_request(name):
                            {"AttributeName": "GSI1SK", "KeyType": "RANGE"}]},
             {"IndexName": "gsi2",
              "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["status"]},
-             "KeySchema": [{"AttributeName": "GSI2PK", "KeyType": "HASH"}]}],
+             "KeySchema": [{"AttributeName": "GSI2PK", "KeyType": "HASH"}]},
+            {"IndexName": "gsi3", "Projection": {"ProjectionType": "KEYS_ONLY"},
+             "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in (
+                 ("GSI2PK", "HASH"), ("GSI1PK", "HASH"), ("LSI1SK", "RANGE"),
+                 ("GSI1SK", "RANGE"))]}],
         "LocalSecondaryIndexes": [
             {"IndexName": "lsi1",
              "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["title"]},
@@ -60,18 +67,18 @@ def schema_request(name):
 
 
 def in_index(index, item):
-    hash_name, range_name, _ = INDEXES[index]
-    return hash_name in item and (range_name is None or range_name in item)
+    hashes, ranges, _ = INDEXES[index]
+    return all(n in item for n in hashes + ranges)
 
 
 def projected(index, item):
     """The index entry DynamoDB keeps for `item`, or None when the item is not indexed."""
     if not in_index(index, item):
         return None
-    hash_name, range_name, include = INDEXES[index]
+    hashes, ranges, include = INDEXES[index]
     if include is None:
         return dict(item)
-    names = set(TABLE_KEY) | {hash_name, range_name} | set(include)
+    names = set(TABLE_KEY) | set(hashes) | set(ranges) | set(include)
     return {n: v for n, v in item.items() if n in names}
 
 
@@ -104,11 +111,15 @@ class Api(KeepAliveClient):
         return [i for p in self.pages(operation, request, limit) for i in p["Items"]]
 
     def query_index(self, table, index, value, limit=None, **extra):
-        hash_name = INDEXES[index][0]
+        """`value`: the partition key's value, or a tuple of them for a multi-attribute key."""
+        hashes = INDEXES[index][0]
+        values = value if isinstance(value, tuple) else (value,)
         return self.items("Query", dict({
-            "TableName": table, "IndexName": index, "KeyConditionExpression": "#h = :h",
-            "ExpressionAttributeNames": {"#h": hash_name},
-            "ExpressionAttributeValues": {":h": value}}, **extra), limit)
+            "TableName": table, "IndexName": index,
+            "KeyConditionExpression": " AND ".join(f"#h{i} = :h{i}" for i in range(len(hashes))),
+            "ExpressionAttributeNames": {f"#h{i}": n for i, n in enumerate(hashes)},
+            "ExpressionAttributeValues": {f":h{i}": v for i, v in enumerate(values)}},
+            **extra), limit)
 
     def scan(self, table, index=None, limit=None):
         request = {"TableName": table}
@@ -266,7 +277,7 @@ def test_index_last_evaluated_key_and_duplicate_keys(api, app):
                 pages = api.pages("Query", {
                     "TableName": app, "IndexName": index,
                     "KeyConditionExpression": "#h = :h", "ScanIndexForward": forward,
-                    "ExpressionAttributeNames": {"#h": INDEXES[index][0]},
+                    "ExpressionAttributeNames": {"#h": INDEXES[index][0][0]},
                     "ExpressionAttributeValues": {":h": value}}, limit)
                 seen = [tkey(i) for p in pages for i in p["Items"]]
                 assert sorted(seen) == want and len(seen) == len(set(seen)), (index, forward)
@@ -316,7 +327,7 @@ def test_describe_table_index_statistics(api, app):
     described = {i["IndexName"]: i["ItemCount"] for i in
                  api.describe(app)["GlobalSecondaryIndexes"] +
                  api.describe(app)["LocalSecondaryIndexes"]}
-    assert described == {"gsi1": 4, "gsi2": 4, "lsi1": 5}
+    assert described == {"gsi1": 4, "gsi2": 4, "gsi3": 3, "lsi1": 5}
 
 
 @pytest.mark.parametrize("attribute,value,message", [
@@ -436,20 +447,22 @@ def test_random_writes_match_a_model(api, app):
     # The table.
     assert {tkey(i): i for i in api.scan(app)} == model
     # Every partition of every index, as sets of table keys, and the entries' contents.
-    partitions = {"gsi1": [S(h) for h in GSI1_HASHES], "gsi2": [S(h) for h in GSI2_HASHES],
-                  "lsi1": [S(p) for p in PKS]}
+    partitions = {"gsi1": [(S(h),) for h in GSI1_HASHES], "gsi2": [(S(h),) for h in GSI2_HASHES],
+                  "lsi1": [(S(p),) for p in PKS],
+                  "gsi3": [(S(a), S(b)) for a in GSI2_HASHES for b in GSI1_HASHES]}
     for index, values in partitions.items():
-        hash_name, range_name, _ = INDEXES[index]
+        hashes, ranges, _ = INDEXES[index]
+        assert any(in_index(index, i) for i in model.values()), index  # something to check
         for value in values:
             want = {k: projected(index, i) for k, i in model.items()
-                    if in_index(index, i) and i[hash_name] == value}
+                    if in_index(index, i) and tuple(i[h] for h in hashes) == value}
             found = api.query_index(app, index, value, ConsistentRead=index == "lsi1")
             assert {tkey(i): i for i in found} == want, (index, value)
             assert len(found) == len(want)
-            if range_name:  # in index range-key order
-                ranges = [Decimal(i[range_name]["N"]) if "N" in i[range_name]
-                          else i[range_name]["S"] for i in found]
-                assert ranges == sorted(ranges), (index, value)
+            # In index range-key order: the range attributes' values as a tuple.
+            order = [tuple(Decimal(i[r]["N"]) if "N" in i[r] else i[r]["S"] for r in ranges)
+                     for i in found]
+            assert order == sorted(order), (index, value)
         assert sorted(map(tkey, api.scan(app, index, limit=7))) == sorted(
             k for k, i in model.items() if in_index(index, i)), index
     check_describe_matches(api, app)
@@ -463,6 +476,8 @@ def test_table_and_index_agree_after_kill_9(start_server, tmp_path):
     api = Api(srv)
     request = schema_request("crash")
     del request["LocalSecondaryIndexes"]
+    request["GlobalSecondaryIndexes"] = [i for i in request["GlobalSecondaryIndexes"]
+                                         if i["IndexName"] != "gsi3"]
     request["AttributeDefinitions"] = [d for d in request["AttributeDefinitions"]
                                        if d["AttributeName"] != "LSI1SK"]
     api.ok("CreateTable", request)
@@ -544,7 +559,7 @@ def test_table_and_index_agree_after_kill_9(start_server, tmp_path):
         assert by_key == want, index
         assert counts[index] == len(found), index
         # And each entry is found under its own index key.
-        hash_name = INDEXES[index][0]
+        hash_name = INDEXES[index][0][0]
         for value in {e[hash_name]["S"] for e in found}:
             got = api.query_index("crash", index, S(value))
             assert {tkey(e) for e in got} == {k for k, e in want.items()
