@@ -535,6 +535,11 @@ Status ApplyIndexUpdates(model::TableDef& def, const UpdateTableRequest& req) {
         if (static_cast<int>(def.global_indexes.size()) >= validation::kMaxGlobalIndexes) {
           return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
         }
+        // The new index's key attributes are named in the request's definitions
+        // (those the table already defines may be left out, but not all of them).
+        if (req.attribute_definitions.empty()) {
+          return Invalid("AttributeDefinitions is not specified for index: " + name);
+        }
         const std::vector<AttributeDefinition> defs = MergedDefinitions(def, req);
         STATOR_ASSIGN_OR_RETURN(model::KeySchema key,
                                 CheckGlobalKeySchema(u.index.key_schema, defs));
