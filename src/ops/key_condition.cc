@@ -228,37 +228,7 @@ const KeyConditionTerm* FindTerm(const std::vector<KeyConditionTerm>& terms,
   return nullptr;
 }
 
-// One key attribute's checks; *found is its term, or null when it has none (allowed only
-// for a range key queried with a single term).
-Status CheckKeyElement(const std::vector<KeyConditionTerm>& terms, const model::KeySchema& schema,
-                       const model::KeyElement& key, bool is_hash, const KeyConditionTerm** found) {
-  if (is_hash && !schema.range && terms.size() > 1) return NotSupported();
-  *found = FindTerm(terms, key.name);
-  if (*found == nullptr) {
-    if (is_hash || terms.size() > 1) {
-      return Status::Validation("Query condition missed key schema element: " + key.name);
-    }
-    return Status::OK();
-  }
-  const KeyConditionTerm& term = **found;
-  if (term.op == Op::kNotIndexable) {
-    return Status::Validation("Attempted conditional constraint is not an indexable operation");
-  }
-  for (const AttributeValue& v : term.values) {
-    if (v.type() != key.type) {
-      return Status::Validation(
-          "One or more parameter values were invalid: Condition parameter type does not match "
-          "schema type");
-    }
-  }
-  if (is_hash && term.op != Op::kEq) return NotSupported();
-  if (term.values.empty()) return Unexpected("key condition term without a value");
-  return Status::OK();
-}
-
-Status Count() { return Status::Validation("Conditions can be of length 1 or 2 only"); }
-
-// One attribute's term of a multi-attribute key: present, indexable, of the key's type.
+// A key attribute's term: indexable, with values of the key's type.
 Status CheckTermOf(const KeyConditionTerm& term, const model::KeyElement& key) {
   if (term.op == Op::kNotIndexable) {
     return Status::Validation("Attempted conditional constraint is not an indexable operation");
@@ -273,6 +243,25 @@ Status CheckTermOf(const KeyConditionTerm& term, const model::KeyElement& key) {
   if (term.values.empty()) return Unexpected("key condition term without a value");
   return Status::OK();
 }
+
+// One key attribute's checks; *found is its term, or null when it has none (allowed only
+// for a range key queried with a single term).
+Status CheckKeyElement(const std::vector<KeyConditionTerm>& terms, const model::KeySchema& schema,
+                       const model::KeyElement& key, bool is_hash, const KeyConditionTerm** found) {
+  if (is_hash && !schema.range && terms.size() > 1) return NotSupported();
+  *found = FindTerm(terms, key.name);
+  if (*found == nullptr) {
+    if (is_hash || terms.size() > 1) {
+      return Status::Validation("Query condition missed key schema element: " + key.name);
+    }
+    return Status::OK();
+  }
+  STATOR_RETURN_IF_ERROR(CheckTermOf(**found, key));
+  if (is_hash && (*found)->op != Op::kEq) return NotSupported();
+  return Status::OK();
+}
+
+Status Count() { return Status::Validation("Conditions can be of length 1 or 2 only"); }
 
 // A global index with a multi-attribute key: every partition-key attribute
 // with =, then a left-to-right prefix of the sort-key attributes, all with =

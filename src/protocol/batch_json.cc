@@ -481,15 +481,7 @@ Json EncodeBatchWriteItem(const ops::BatchWriteItemResponse& resp) {
     out["ConsumedCapacity"] = std::move(list);
   }
   if (!resp.item_collection_metrics.empty()) {
-    Json metrics = Json::object();
-    for (const auto& [table, list] : resp.item_collection_metrics) {
-      Json entries = Json::array();
-      for (const ops::ItemCollectionMetrics& m : list) {
-        entries.push_back(EncodeItemCollectionMetrics(m));
-      }
-      metrics[table] = std::move(entries);
-    }
-    out["ItemCollectionMetrics"] = std::move(metrics);
+    out["ItemCollectionMetrics"] = EncodeItemCollectionMetricsByTable(resp.item_collection_metrics);
   }
   return out;
 }

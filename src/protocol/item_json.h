@@ -22,5 +22,17 @@ Json EncodeWriteItem(const ops::WriteItemResponse& resp);
 Json EncodeGetItem(const ops::GetItemResponse& resp);
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);
 Json EncodeItemCollectionMetrics(const ops::ItemCollectionMetrics& m);
+// BatchWriteItem's and TransactWriteItems' ItemCollectionMetrics: table name -> entries.
+template <typename TableMetrics>
+Json EncodeItemCollectionMetricsByTable(const TableMetrics& by_table) {
+  Json out = Json::object();
+  for (const auto& [table, list] : by_table) {
+    Json entries = Json::array();
+    for (const ops::ItemCollectionMetrics& m : list)
+      entries.push_back(EncodeItemCollectionMetrics(m));
+    out[table] = std::move(entries);
+  }
+  return out;
+}
 
 }  // namespace stator::protocol

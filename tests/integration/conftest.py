@@ -307,6 +307,35 @@ class KeepAliveClient:
         status, _, body = raw_request(self.port, operation, request, conn=self.conn)
         return status, body
 
+    def ok(self, operation, request):
+        """The body of a request that must succeed."""
+        status, body = self(operation, request)
+        assert status == 200, (operation, request, body)
+        return body
+
+    def pages(self, operation, request, limit=None):
+        """Follows LastEvaluatedKey to the end (with Limit=`limit`); returns the page bodies."""
+        request = dict(request)
+        if limit:
+            request["Limit"] = limit
+        pages = []
+        while True:
+            body = self.ok(operation, request)
+            pages.append(body)
+            assert len(pages) < 5000
+            if "LastEvaluatedKey" not in body:
+                return pages
+            request["ExclusiveStartKey"] = body["LastEvaluatedKey"]
+
+    def items(self, operation, request, limit=None):
+        return [i for p in self.pages(operation, request, limit) for i in p["Items"]]
+
+    def describe(self, table):
+        return self.ok("DescribeTable", {"TableName": table})["Table"]
+
+    def close(self):
+        self.conn.close()
+
 
 # --- Item size as DynamoDB counts it ----------------------------------------------------
 

@@ -89,27 +89,6 @@ def tkey(item):
 class Api(KeepAliveClient):
     """Requests over one keep-alive connection to a server."""
 
-    def ok(self, operation, request):
-        status, body = self(operation, request)
-        assert status == 200, (operation, request, body)
-        return body
-
-    def pages(self, operation, request, limit=None):
-        request = dict(request)
-        if limit:
-            request["Limit"] = limit
-        pages = []
-        while True:
-            body = self.ok(operation, request)
-            pages.append(body)
-            assert len(pages) < 5000
-            if "LastEvaluatedKey" not in body:
-                return pages
-            request["ExclusiveStartKey"] = body["LastEvaluatedKey"]
-
-    def items(self, operation, request, limit=None):
-        return [i for p in self.pages(operation, request, limit) for i in p["Items"]]
-
     def query_index(self, table, index, value, limit=None, **extra):
         """`value`: the partition key's value, or a tuple of them for a multi-attribute key."""
         hashes = INDEXES[index][0]
@@ -127,11 +106,6 @@ class Api(KeepAliveClient):
             request["IndexName"] = index
         return self.items("Scan", request, limit)
 
-    def describe(self, table):
-        return self.ok("DescribeTable", {"TableName": table})["Table"]
-
-    def close(self):
-        self.conn.close()
 
 
 @pytest.fixture

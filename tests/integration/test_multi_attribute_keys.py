@@ -75,39 +75,12 @@ def new_name(tag):
 class Api(KeepAliveClient):
     """Requests over one keep-alive connection to a server."""
 
-    def ok(self, operation, request):
-        status, body = self(operation, request)
-        assert status == 200, (operation, request, body)
-        return body
-
     def put(self, table, item, **extra):
         return self.ok("PutItem", dict({"TableName": table, "Item": item}, **extra))
-
-    def pages(self, operation, request, limit=None):
-        request = dict(request)
-        if limit:
-            request["Limit"] = limit
-        pages = []
-        while True:
-            body = self.ok(operation, request)
-            pages.append(body)
-            assert len(pages) < 2000
-            if "LastEvaluatedKey" not in body:
-                return pages
-            request["ExclusiveStartKey"] = body["LastEvaluatedKey"]
-
-    def items(self, operation, request, limit=None):
-        return [i for p in self.pages(operation, request, limit) for i in p["Items"]]
-
-    def describe(self, table):
-        return self.ok("DescribeTable", {"TableName": table})["Table"]
 
     def index_description(self, table, index):
         described = self.describe(table)
         return {i["IndexName"]: i for i in described.get("GlobalSecondaryIndexes", [])}[index]
-
-    def close(self):
-        self.conn.close()
 
 
 @pytest.fixture
