@@ -14,6 +14,7 @@
 #include "protocol/json_shape.h"
 #include "protocol/query_json.h"
 #include "protocol/table_json.h"
+#include "protocol/tags_json.h"
 #include "protocol/transact_json.h"
 
 namespace stator::protocol {
@@ -74,6 +75,25 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
       {"DescribeEndpoints",
        [](const ops::RequestContext& ctx, const Json&) -> Result<Json> {
          return EncodeDescribeEndpoints(ops::DescribeEndpoints(ctx));
+       }},
+      {"TagResource",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeTagResource(body);
+         if (!req.ok()) return req.status();
+         STATOR_RETURN_IF_ERROR(ops::TagResource(ctx, *req));
+         return Json::object();
+       }},
+      {"UntagResource",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeUntagResource(body);
+         if (!req.ok()) return req.status();
+         STATOR_RETURN_IF_ERROR(ops::UntagResource(ctx, *req));
+         return Json::object();
+       }},
+      {"ListTagsOfResource",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeListTagsOfResource(body), &ops::ListTagsOfResource,
+                    &EncodeListTagsOfResource);
        }},
       {"PutItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
