@@ -44,6 +44,8 @@ enum class Code : unsigned char {
   kUnrecognizedClient,
   kInvalidSignature,
   kIncompleteSignature,
+  kExpiredIterator,            // ExpiredIteratorException (Streams), 400
+  kTrimmedDataAccess,          // TrimmedDataAccessException (Streams), 400
   kInternal,                   // InternalServerError, 500
   kIOError,                    // storage I/O failure -> InternalServerError
   kCorruption,                 // persisted data failed to decode -> InternalServerError

@@ -107,6 +107,24 @@ struct StreamSpec {
   std::string label;  // ISO-8601 creation time of the current stream, "" if none
 };
 
+// How long a stream's records (and a disabled stream) stay readable.
+inline constexpr int64_t kStreamRetentionMicros = 24LL * 60 * 60 * 1000 * 1000;
+
+// One stream of a table, current or disabled within the last 24 hours: a view
+// of the table's change log (docs/design/changelog.md), the records with
+// sequence numbers from first_sequence up to (not including) end_sequence.
+// The engine fills in both when it publishes the definition that enables or
+// disables the stream.
+struct StreamDef {
+  std::string label;  // ISO-8601 creation time: the last part of the stream's ARN
+  StreamViewType view_type = StreamViewType::kNone;
+  int64_t created_micros = 0;
+  int64_t disabled_micros = 0;  // 0 while enabled
+  uint64_t first_sequence = 0;  // 0: not yet published
+  uint64_t end_sequence = 0;    // 0 while enabled
+  bool enabled() const { return disabled_micros == 0; }
+};
+
 struct SseSpec {
   bool enabled = false;           // false: AWS-owned key, no SSEDescription
   std::string kms_master_key_id;  // as given
@@ -125,6 +143,7 @@ struct TableDef {
   std::vector<IndexDef> local_indexes;
   std::vector<IndexDef> global_indexes;
   StreamSpec stream;
+  std::vector<StreamDef> streams;  // oldest first; the enabled one (if any) last
   SseSpec sse;
   TableClass table_class = TableClass::kStandard;
   int64_t table_class_update_micros = 0;
@@ -133,6 +152,8 @@ struct TableDef {
   uint32_t next_index_id = 1;  // the id the next index will get
 
   bool has_range() const { return key.range.has_value(); }
+  // Whether item changes are recorded in the change log (a stream is enabled).
+  bool logs_changes() const { return !streams.empty() && streams.back().enabled(); }
 };
 
 }  // namespace stator::model

@@ -462,6 +462,10 @@ Status ApplyThroughput(model::TableDef& def, const UpdateTableRequest& req, int6
 }
 
 Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now) {
+  // Disabled streams stay readable for 24 hours, then are forgotten.
+  std::erase_if(def.streams, [&](const model::StreamDef& st) {
+    return !st.enabled() && st.disabled_micros + model::kStreamRetentionMicros <= now;
+  });
   if (in.enabled) {
     if (def.stream.enabled) {
       return Status::Validation("Table already has an enabled stream: TableName: " + def.name);
@@ -470,6 +474,7 @@ Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now)
       return Invalid("If stream is being enabled then UpdateViewType is required");
     }
     def.stream = {true, *in.view_type, FormatIsoMillis(now)};
+    def.streams.push_back({def.stream.label, *in.view_type, now, 0, 0, 0});
     return Status::OK();
   }
   if (!def.stream.enabled) {
@@ -477,6 +482,8 @@ Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now)
   }
   def.stream.enabled = false;
   def.stream.view_type = model::StreamViewType::kNone;
+  if (!def.streams.empty() && def.streams.back().enabled())
+    def.streams.back().disabled_micros = now;
   return Status::OK();
 }
 

@@ -43,7 +43,10 @@ Result<TableDescription> CreateTable(const RequestContext& ctx, const CreateTabl
   def.creation_micros = now;
   if (req.billing_mode) def.billing_mode_update_micros = now;
   if (req.table_class) def.table_class_update_micros = now;
-  if (def.stream.enabled) def.stream.label = FormatIsoMillis(now);
+  if (def.stream.enabled) {
+    def.stream.label = FormatIsoMillis(now);
+    def.streams.push_back({def.stream.label, def.stream.view_type, now, 0, 0, 0});
+  }
   STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, ctx.engine().CreateTable(std::move(def)));
   // DynamoDB answers CREATING; the table is usable (ACTIVE) at once here, as
   // DescribeTable then reports.
@@ -65,8 +68,7 @@ Result<TableDescription> UpdateTable(const RequestContext& ctx, const UpdateTabl
   while (true) {
     current = ctx.engine().FindTable(req.table_name);
     if (current == nullptr) return TableNotFound(req.table_name);
-    STATOR_ASSIGN_OR_RETURN(model::TableDef def,
-                            ApplyTableUpdate(*current, req, ctx.NowMicros()));
+    STATOR_ASSIGN_OR_RETURN(model::TableDef def, ApplyTableUpdate(*current, req, ctx.NowMicros()));
     Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
     if (replaced.ok()) {
       updated = std::move(replaced).value();
@@ -124,10 +126,9 @@ Result<ListTablesResponse> ListTables(const RequestContext& ctx, const ListTable
   std::vector<storage::TablePtr> tables = ctx.engine().ListTables();
   auto it = tables.begin();
   if (req.exclusive_start_table_name) {
-    it = std::upper_bound(tables.begin(), tables.end(), *req.exclusive_start_table_name,
-                          [](const std::string& name, const storage::TablePtr& t) {
-                            return name < t->name;
-                          });
+    it = std::upper_bound(
+        tables.begin(), tables.end(), *req.exclusive_start_table_name,
+        [](const std::string& name, const storage::TablePtr& t) { return name < t->name; });
   }
   for (; it != tables.end(); ++it) {
     if (static_cast<int64_t>(resp.table_names.size()) == limit) {

@@ -13,6 +13,7 @@
 #include "protocol/item_json.h"
 #include "protocol/json_shape.h"
 #include "protocol/query_json.h"
+#include "protocol/streams_json.h"
 #include "protocol/table_json.h"
 #include "protocol/tags_json.h"
 #include "protocol/transact_json.h"
@@ -141,7 +142,44 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
   return kOps;
 }
 
+// The DynamoDB Streams operations, served on the same endpoint.
+const std::unordered_map<std::string_view, Handler>& StreamOperations() {
+  static const std::unordered_map<std::string_view, Handler> kOps = {
+      {"ListStreams",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeListStreams(body), &ops::ListStreams, &EncodeListStreams);
+       }},
+      {"DescribeStream",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeDescribeStream(body), &ops::DescribeStream, &EncodeDescribeStream);
+       }},
+      {"GetShardIterator",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeGetShardIterator(body), &ops::GetShardIterator,
+                    &EncodeShardIterator);
+       }},
+      {"GetRecords",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeGetRecords(body), &ops::GetRecords, &EncodeGetRecords);
+       }},
+  };
+  return kOps;
+}
+
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsTargetPrefix = "DynamoDBStreams_20120810.";
+
+// The handler `target` names, or nullptr.
+const Handler* FindOperation(std::string_view target, std::string_view* name) {
+  for (const auto& [prefix, ops] : {std::pair{kTargetPrefix, &Operations()},
+                                    std::pair{kStreamsTargetPrefix, &StreamOperations()}}) {
+    if (target.substr(0, prefix.size()) != prefix) continue;
+    *name = target.substr(prefix.size());
+    auto it = ops->find(*name);
+    return it == ops->end() ? nullptr : &it->second;
+  }
+  return nullptr;
+}
 
 // The media type before any parameters, trimmed.
 std::string_view MediaType(std::string_view content_type) {
@@ -234,13 +272,9 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
     if (body.is_discarded()) return ErrorWire(Status(Code::kSerialization, ""), response_type);
   }
 
-  auto op_name = request.target.substr(0, kTargetPrefix.size()) == kTargetPrefix
-                     ? request.target.substr(kTargetPrefix.size())
-                     : std::string_view();
-  auto op = Operations().find(op_name);
-  if (op == Operations().end()) {
-    return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
-  }
+  std::string_view op_name;
+  const Handler* op = FindOperation(request.target, &op_name);
+  if (op == nullptr) return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
 
   auto auth = auth::ParseRequestSignature(request.authorization, request.query, request.has_date);
   if (!auth.ok()) return ErrorWire(auth.status(), response_type);
@@ -251,7 +285,7 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
 
   ops::RequestContext ctx{&env_, auth->region.empty() ? env_.default_region : auth->region};
   auto start = std::chrono::steady_clock::now();
-  Result<Json> result = op->second(ctx, body);
+  Result<Json> result = (*op)(ctx, body);
   WireResponse resp;
   if (result.ok()) {
     resp.body = result->dump(-1, ' ', false, Json::error_handler_t::replace);

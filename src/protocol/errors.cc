@@ -59,6 +59,10 @@ std::string ErrorType(Code code) {
       return std::string(kDynamo) + "LimitExceededException";
     case Code::kItemCollectionSizeLimitExceeded:
       return std::string(kDynamo) + "ItemCollectionSizeLimitExceededException";
+    case Code::kExpiredIterator:
+      return std::string(kDynamo) + "ExpiredIteratorException";
+    case Code::kTrimmedDataAccess:
+      return std::string(kDynamo) + "TrimmedDataAccessException";
     case Code::kTransactionCanceled:
       return std::string(kDynamo) + "TransactionCanceledException";
     case Code::kTransactionConflict:

@@ -12,28 +12,6 @@ using model::BillingMode;
 // DynamoDB's timestamps: epoch seconds with millisecond fraction.
 double Seconds(int64_t micros) { return static_cast<double>(micros / 1000) / 1000.0; }
 
-std::string_view ViewTypeName(model::StreamViewType t) {
-  switch (t) {
-    case model::StreamViewType::kKeysOnly: return "KEYS_ONLY";
-    case model::StreamViewType::kNewImage: return "NEW_IMAGE";
-    case model::StreamViewType::kOldImage: return "OLD_IMAGE";
-    case model::StreamViewType::kNewAndOldImages: return "NEW_AND_OLD_IMAGES";
-    case model::StreamViewType::kNone: break;
-  }
-  return "";
-}
-
-Json EncodeKeySchema(const model::KeySchema& key) {
-  Json out = Json::array();
-  for (const model::KeyElement* e : key.HashElements()) {
-    out.push_back({{"AttributeName", e->name}, {"KeyType", "HASH"}});
-  }
-  for (const model::KeyElement* e : key.RangeElements()) {
-    out.push_back({{"AttributeName", e->name}, {"KeyType", "RANGE"}});
-  }
-  return out;
-}
-
 Json EncodeThroughput(const model::Throughput& t) {
   Json out = {{"NumberOfDecreasesToday", t.decreases_today},
               {"ReadCapacityUnits", t.read_units},
@@ -46,8 +24,12 @@ Json EncodeThroughput(const model::Throughput& t) {
 Json EncodeProjection(const model::Projection& p) {
   Json out = Json::object();
   switch (p.type) {
-    case model::ProjectionType::kAll: out["ProjectionType"] = "ALL"; break;
-    case model::ProjectionType::kKeysOnly: out["ProjectionType"] = "KEYS_ONLY"; break;
+    case model::ProjectionType::kAll:
+      out["ProjectionType"] = "ALL";
+      break;
+    case model::ProjectionType::kKeysOnly:
+      out["ProjectionType"] = "KEYS_ONLY";
+      break;
     case model::ProjectionType::kInclude: {
       out["ProjectionType"] = "INCLUDE";
       std::vector<std::string> sorted = p.non_key_attributes;  // DynamoDB sorts them
@@ -93,6 +75,33 @@ Json EncodeIndex(const model::IndexDef& index, const std::string& table_arn, boo
 }
 
 }  // namespace
+
+std::string_view ViewTypeName(model::StreamViewType t) {
+  switch (t) {
+    case model::StreamViewType::kKeysOnly:
+      return "KEYS_ONLY";
+    case model::StreamViewType::kNewImage:
+      return "NEW_IMAGE";
+    case model::StreamViewType::kOldImage:
+      return "OLD_IMAGE";
+    case model::StreamViewType::kNewAndOldImages:
+      return "NEW_AND_OLD_IMAGES";
+    case model::StreamViewType::kNone:
+      break;
+  }
+  return "";
+}
+
+Json EncodeKeySchema(const model::KeySchema& key) {
+  Json out = Json::array();
+  for (const model::KeyElement* e : key.HashElements()) {
+    out.push_back({{"AttributeName", e->name}, {"KeyType", "HASH"}});
+  }
+  for (const model::KeyElement* e : key.RangeElements()) {
+    out.push_back({{"AttributeName", e->name}, {"KeyType", "RANGE"}});
+  }
+  return out;
+}
 
 Json EncodeTableDescription(const ops::TableDescription& desc, const ops::RequestContext& ctx) {
   const model::TableDef& t = *desc.def;
@@ -157,8 +166,8 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
   }
   if (t.table_class_update_micros != 0) {
     out["TableClassSummary"] = {
-        {"TableClass", t.table_class == model::TableClass::kStandard ? "STANDARD"
-                                                                      : "STANDARD_INFREQUENT_ACCESS"},
+        {"TableClass",
+         t.table_class == model::TableClass::kStandard ? "STANDARD" : "STANDARD_INFREQUENT_ACCESS"},
         {"LastUpdateDateTime", Seconds(t.table_class_update_micros)}};
   }
   out["DeletionProtectionEnabled"] = t.deletion_protection;
@@ -167,7 +176,8 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
 
 Json EncodeListTables(const ops::ListTablesResponse& resp) {
   Json out = {{"TableNames", resp.table_names}};
-  if (resp.last_evaluated_table_name) out["LastEvaluatedTableName"] = *resp.last_evaluated_table_name;
+  if (resp.last_evaluated_table_name)
+    out["LastEvaluatedTableName"] = *resp.last_evaluated_table_name;
   return out;
 }
 

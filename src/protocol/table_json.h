@@ -17,6 +17,10 @@ Result<std::string> DecodeTableNameOnly(const Json& body);  // DescribeTable, De
 Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body);
 Result<ops::ListTablesRequest> DecodeListTables(const Json& body);
 
+// DynamoDB's names of a stream view type and a key schema's JSON (KeySchema).
+std::string_view ViewTypeName(model::StreamViewType t);
+Json EncodeKeySchema(const model::KeySchema& key);
+
 Json EncodeTableDescription(const ops::TableDescription& desc, const ops::RequestContext& ctx);
 Json EncodeListTables(const ops::ListTablesResponse& resp);
 Json EncodeDescribeLimits(const ops::DescribeLimitsResponse& resp);

@@ -2,9 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "common/logging.h"
 #include "http/server.h"
@@ -42,10 +46,45 @@ void FromWire(protocol::WireResponse wire, http::Response& resp) {
   resp.body = std::move(wire.body);
 }
 
+// Runs the engine's periodic upkeep (trimming change logs past their 24-hour
+// retention) on its own thread until destroyed.
+class Housekeeper {
+ public:
+  Housekeeper(storage::Engine* engine, std::chrono::seconds interval)
+      : engine_(engine), interval_(interval), thread_([this] { Loop(); }) {}
+  ~Housekeeper() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      lock.unlock();
+      Status s = engine_->TrimChangeLogs();
+      if (!s.ok()) spdlog::warn("trimming change logs failed: {}", s.message());
+      lock.lock();
+    }
+  }
+
+  storage::Engine* engine_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;     // last: starts once the members above exist
+};
+
 }  // namespace
 
 struct StatorServer::Parts {
   std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<Housekeeper> housekeeper;  // before the engine is destroyed
   ops::TransactionTokens transaction_tokens;
   std::unique_ptr<protocol::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
@@ -74,6 +113,7 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
     if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
   }
   STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, clock));
+  parts->housekeeper = std::make_unique<Housekeeper>(parts->engine.get(), std::chrono::seconds(60));
 
   ops::OpsEnv env;
   env.engine = parts->engine.get();

@@ -145,7 +145,7 @@ std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
 
 std::string EncodeTableDef(const TableDef& def) {
   Writer w;
-  w.Byte(kCatalogFormatV3);
+  w.Byte(kCatalogFormatV4);
   w.U64(def.table_id);
   w.Str(def.name);
   w.Str(def.uuid);
@@ -175,13 +175,22 @@ std::string EncodeTableDef(const TableDef& def) {
     w.Str(v);
   }
   w.U64(def.next_index_id);
+  w.U64(def.streams.size());
+  for (const auto& st : def.streams) {
+    w.Str(st.label);
+    w.Byte(static_cast<uint8_t>(st.view_type));
+    w.I64(st.created_micros);
+    w.I64(st.disabled_micros);
+    w.U64(st.first_sequence);
+    w.U64(st.end_sequence);
+  }
   return w.Take();
 }
 
 Result<TableDef> DecodeTableDef(std::string_view bytes) {
   Reader r(bytes);
   const uint8_t version = r.Byte();
-  if (version != kCatalogFormatV1 && version != kCatalogFormatV2 && version != kCatalogFormatV3) {
+  if (version < kCatalogFormatV1 || version > kCatalogFormatV4) {
     return Status::Corruption("catalog: unknown format version");
   }
   TableDef def;
@@ -221,6 +230,20 @@ Result<TableDef> DecodeTableDef(std::string_view bytes) {
     for (auto* indexes : {&def.local_indexes, &def.global_indexes}) {
       for (auto& index : *indexes) index.id = def.next_index_id++;
     }
+  }
+  if (version >= kCatalogFormatV4) {
+    def.streams.resize(r.Count());
+    for (auto& st : def.streams) {
+      st.label = r.Str();
+      st.view_type = static_cast<model::StreamViewType>(r.Byte());
+      st.created_micros = r.I64();
+      st.disabled_micros = r.I64();
+      st.first_sequence = r.U64();
+      st.end_sequence = r.U64();
+    }
+  } else if (def.stream.enabled) {
+    // Older versions kept no change log: the stream starts with the next change.
+    def.streams.push_back({def.stream.label, def.stream.view_type, def.creation_micros, 0, 0, 0});
   }
   if (!r.ok()) return Status::Corruption("catalog: malformed table record");
   return def;

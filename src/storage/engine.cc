@@ -12,6 +12,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_set>
@@ -21,6 +22,7 @@
 #include "model/item_codec.h"
 #include "model/item_size.h"
 #include "storage/catalog_codec.h"
+#include "storage/changelog.h"
 #include "storage/keys.h"
 #include "storage/table_stats.h"
 
@@ -135,7 +137,8 @@ class Engine::Impl {
     if (!s.ok()) return Status::IOError("cannot open data directory " + path + ": " + s.ToString());
     db_.reset(db);
     STATOR_RETURN_IF_ERROR(CheckFormat());
-    return LoadCatalog();
+    STATOR_RETURN_IF_ERROR(LoadCatalog());
+    return InitSequences();
   }
 
   // --- catalog ---
@@ -167,6 +170,7 @@ class Engine::Impl {
         index.status = model::IndexStatus::kActive;  // a new table has nothing to backfill
       }
     }
+    PlaceStreams(&def);
     rocksdb::WriteBatch batch;
     std::string next;
     PutFixed64BE(&next, next_table_id_ + 1);
@@ -199,6 +203,7 @@ class Engine::Impl {
         if (index.status == model::IndexStatus::kCreating) to_backfill.push_back(index.id);
       }
     }
+    PlaceStreams(&def);
     rocksdb::WriteBatch batch;
     batch.Put(CatalogKey(def.name), EncodeTableDef(def));
     ForEachIndex(old, [&](const model::IndexDef& gone) {
@@ -233,6 +238,7 @@ class Engine::Impl {
     batch.DeleteRange(TableStatsKey(id), TableStatsEnd(id));
     batch.DeleteRange(TableItemsBegin(id), TableItemsEnd(id));
     batch.DeleteRange(TableIndexesBegin(id), TableIndexesEnd(id));
+    batch.DeleteRange(TableChangesBegin(id), TableChangesEnd(id));
     STATOR_RETURN_IF_ERROR(Write(&batch));
     tables_.erase(it);
     return Status::OK();
@@ -244,6 +250,74 @@ class Engine::Impl {
   }
   int64_t ItemCollectionBytes(uint64_t table_id, const model::AttributeValue& partition) const {
     return ReadStats(ItemCollectionStatsKey(table_id, partition)).size_bytes;
+  }
+
+  uint64_t VisibleSequence() const {
+    std::lock_guard lock(sequence_mu_);
+    return in_flight_.empty() ? next_sequence_ - 1 : *in_flight_.begin() - 1;
+  }
+
+  Status ReadChanges(uint64_t table_id, uint64_t from, uint64_t end,
+                     const ChangeVisitor& visit) const {
+    from = std::max<uint64_t>(from, 1);  // 0 names the trim point, not a record
+    end = std::min(end, VisibleSequence() + 1);
+    if (from >= end) return Status::OK();
+    rocksdb::ReadOptions ro;
+    const std::string lower = ChangeKey(table_id, from);
+    const std::string upper = ChangeKey(table_id, end);
+    rocksdb::Slice lower_slice(lower);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_lower_bound = &lower_slice;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      STATOR_ASSIGN_OR_RETURN(
+          ChangeRecord r,
+          DecodeChangeRecord(std::string_view(it->key().data(), it->key().size()),
+                             std::string_view(it->value().data(), it->value().size())));
+      STATOR_ASSIGN_OR_RETURN(bool more, visit(r));
+      if (!more) break;
+    }
+    return FromRocks(it->status());
+  }
+
+  Status TrimChanges(uint64_t table_id, int64_t before_micros) {
+    // Records are in time order within a table (numbered as they are written),
+    // so the ones to drop are a prefix.
+    uint64_t cut = 0;
+    STATOR_RETURN_IF_ERROR(ReadChanges(table_id, 0, UINT64_MAX, [&](const ChangeRecord& r) {
+      if (r.micros >= before_micros) return Result<bool>(false);
+      cut = r.sequence + 1;
+      return Result<bool>(true);
+    }));
+    if (cut == 0) return Status::OK();
+    rocksdb::WriteBatch batch;
+    batch.DeleteRange(ChangeKey(table_id, 1), ChangeKey(table_id, cut));
+    std::string point;
+    PutFixed64BE(&point, cut);
+    batch.Put(ChangeKey(table_id, 0), point);
+    return Write(&batch);
+  }
+
+  Status TrimChangeLogs() {
+    const int64_t cutoff = clock_->NowMicros() - model::kStreamRetentionMicros;
+    std::vector<uint64_t> ids;
+    {
+      std::shared_lock lock(catalog_mu_);
+      for (const auto& [name, table] : tables_) {
+        if (!table->streams.empty()) ids.push_back(table->table_id);
+      }
+    }
+    for (uint64_t id : ids) STATOR_RETURN_IF_ERROR(TrimChanges(id, cutoff));
+    return Status::OK();
+  }
+
+  uint64_t TrimmedBelow(uint64_t table_id) const {
+    std::string value;
+    if (!db_->Get(rocksdb::ReadOptions(), ChangeKey(table_id, 0), &value).ok()) return 0;
+    std::string_view in(value);
+    uint64_t cut = 0;
+    return GetFixed64BE(&in, &cut) ? cut : 0;
   }
 
   TableStats ReadStats(const std::string& key) const {
@@ -276,10 +350,11 @@ class Engine::Impl {
     STATOR_ASSIGN_OR_RETURN(std::optional<model::Item> current, ReadItem(record_key));
     STATOR_ASSIGN_OR_RETURN(WriteDecision decision, mutator(current));
     rocksdb::WriteBatch batch;
-    CollectionGrowth growth = AddItemChange(&batch, *live, record_key, current, decision);
+    std::vector<ChangeRecord> changes;
+    CollectionGrowth growth = AddItemChange(&batch, *live, record_key, current, decision, &changes);
     if (batch.Count() == 0) return Status::OK();
     STATOR_RETURN_IF_ERROR(CheckCollectionLimit(growth.stats_key, growth.bytes));
-    return Write(&batch);
+    return WriteWithChanges(&batch, live->table_id, &changes);
   }
 
   Status Transact(const std::vector<TransactionWrite>& writes, std::vector<Status>* reasons) {
@@ -338,8 +413,10 @@ class Engine::Impl {
     rocksdb::WriteBatch batch;
     std::vector<CollectionGrowth> growth(addressed.size());
     std::map<std::string, int64_t> collections;  // stats key -> the transaction's growth
+    std::vector<std::vector<ChangeRecord>> changes(addressed.size());
     for (size_t k = 0; k < addressed.size(); ++k) {
-      growth[k] = AddItemChange(&batch, *live[k], record_keys[k], current[k], decisions[k]);
+      growth[k] =
+          AddItemChange(&batch, *live[k], record_keys[k], current[k], decisions[k], &changes[k]);
       if (!growth[k].stats_key.empty()) collections[growth[k].stats_key] += growth[k].bytes;
     }
     for (size_t k = 0; k < addressed.size(); ++k) {
@@ -352,7 +429,11 @@ class Engine::Impl {
     }
     if (refused) return Status(Code::kTransactionCanceled, "");
     if (batch.Count() == 0) return Status::OK();
-    return Write(&batch);
+    std::vector<std::pair<uint64_t, ChangeRecord*>> logged;  // table id, record
+    for (size_t k = 0; k < addressed.size(); ++k) {
+      for (ChangeRecord& r : changes[k]) logged.emplace_back(live[k]->table_id, &r);
+    }
+    return WriteWithChanges(&batch, logged);
   }
 
   Status ReadConsistent(const std::vector<TransactionRead>& reads,
@@ -551,11 +632,18 @@ class Engine::Impl {
   // Adds to `batch` what `decision` does to the item at `record_key`, whose
   // value is `current`: the item record, the table's statistics, every index
   // entry and the item collection's size. Adds nothing when nothing changes.
-  static CollectionGrowth AddItemChange(rocksdb::WriteBatch* batch, const model::TableDef& live,
-                                        const std::string& record_key,
-                                        const std::optional<model::Item>& current,
-                                        const WriteDecision& decision) {
+  // In a table that logs changes, a real change (not a rewrite of the same
+  // item) also becomes a record in `changes`, without its sequence number.
+  CollectionGrowth AddItemChange(rocksdb::WriteBatch* batch, const model::TableDef& live,
+                                 const std::string& record_key,
+                                 const std::optional<model::Item>& current,
+                                 const WriteDecision& decision,
+                                 std::vector<ChangeRecord>* changes) const {
     CollectionGrowth growth;
+    if (live.logs_changes()) {
+      std::optional<ChangeRecord> r = ChangeOf(live, current, decision);
+      if (r) changes->push_back(std::move(*r));
+    }
     int64_t old_size = current ? static_cast<int64_t>(model::ItemSize(*current)) : 0;
     const model::Item* any = nullptr;
     switch (decision.kind) {
@@ -585,6 +673,75 @@ class Engine::Impl {
     growth.stats_key = ItemCollectionStatsKey(live.table_id, any->at(live.key.hash.name));
     if (growth.bytes != 0) batch->Merge(growth.stats_key, EncodeStatsDelta(0, growth.bytes));
     return growth;
+  }
+
+  // The change-log record of `decision` on an item whose value is `current`,
+  // or nullopt when nothing changes.
+  std::optional<ChangeRecord> ChangeOf(const model::TableDef& live,
+                                       const std::optional<model::Item>& current,
+                                       const WriteDecision& decision) const {
+    ChangeRecord r;
+    const model::Item* any = nullptr;
+    switch (decision.kind) {
+      case WriteDecision::Kind::kNone:
+        return std::nullopt;
+      case WriteDecision::Kind::kPut:
+        if (current && *current == decision.new_item) return std::nullopt;
+        r.event = current ? ChangeEvent::kModify : ChangeEvent::kInsert;
+        r.old_image = current;
+        r.new_image = decision.new_item;
+        any = &decision.new_item;
+        break;
+      case WriteDecision::Kind::kDelete:
+        if (!current) return std::nullopt;
+        r.event = ChangeEvent::kRemove;
+        r.old_image = current;
+        any = &*current;
+        break;
+    }
+    for (const model::KeyElement* e : live.key.Elements())
+      r.keys.emplace(e->name, any->at(e->name));
+    r.micros = clock_->NowMicros();
+    return r;
+  }
+
+  // Writes `batch` with the change-log records of `logged` (table id, record),
+  // numbered now. Readers see a record only once every write numbered before
+  // it is done (VisibleSequence), so none is skipped.
+  Status WriteWithChanges(rocksdb::WriteBatch* batch,
+                          const std::vector<std::pair<uint64_t, ChangeRecord*>>& logged) {
+    if (logged.empty()) return Write(batch);
+    uint64_t first = 0;
+    {
+      std::lock_guard lock(sequence_mu_);
+      first = next_sequence_;
+      next_sequence_ += logged.size();
+      in_flight_.insert(first);
+    }
+    for (size_t i = 0; i < logged.size(); ++i) {
+      logged[i].second->sequence = first + i;
+      batch->Put(ChangeKey(logged[i].first, first + i), EncodeChangeRecord(*logged[i].second));
+    }
+    Status s = Write(batch);
+    std::lock_guard lock(sequence_mu_);
+    in_flight_.erase(first);
+    return s;
+  }
+  Status WriteWithChanges(rocksdb::WriteBatch* batch, uint64_t table_id,
+                          std::vector<ChangeRecord>* changes) {
+    std::vector<std::pair<uint64_t, ChangeRecord*>> logged;
+    for (ChangeRecord& r : *changes) logged.emplace_back(table_id, &r);
+    return WriteWithChanges(batch, logged);
+  }
+
+  // Gives the streams a definition enables or disables their sequence-number
+  // bounds. Requires catalog_mu_ exclusively: no write is in flight.
+  void PlaceStreams(model::TableDef* def) {
+    std::lock_guard lock(sequence_mu_);
+    for (model::StreamDef& st : def->streams) {
+      if (st.first_sequence == 0) st.first_sequence = next_sequence_;
+      if (!st.enabled() && st.end_sequence == 0) st.end_sequence = next_sequence_;
+    }
   }
 
   // kItemCollectionSizeLimitExceeded when growing the collection of
@@ -702,6 +859,41 @@ class Engine::Impl {
     return Status::OK();
   }
 
+  // The next sequence number: past every record and stream bound on disk.
+  // Streams of an older catalog record start here, and are saved so.
+  Status InitSequences() {
+    uint64_t next = 1;
+    for (const auto& [name, table] : tables_) {
+      for (const auto& st : table->streams) {
+        next = std::max({next, st.first_sequence, st.end_sequence});
+      }
+      rocksdb::ReadOptions ro;
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+      it->SeekForPrev(TableChangesEnd(table->table_id));
+      if (it->Valid() && it->key().starts_with(TableChangesBegin(table->table_id)) &&
+          it->key().ToString() != ChangeKey(table->table_id, 0)) {
+        auto r = DecodeChangeRecord(std::string_view(it->key().data(), it->key().size()),
+                                    std::string_view(it->value().data(), it->value().size()));
+        if (!r.ok()) return r.status();
+        next = std::max(next, r->sequence + 1);
+      }
+      STATOR_RETURN_IF_ERROR(FromRocks(it->status()));
+    }
+    next_sequence_ = next;
+    for (auto& [name, table] : tables_) {
+      bool unplaced = false;
+      for (const auto& st : table->streams) unplaced |= st.first_sequence == 0;
+      if (!unplaced) continue;
+      model::TableDef def = *table;
+      PlaceStreams(&def);
+      rocksdb::WriteBatch batch;
+      batch.Put(CatalogKey(def.name), EncodeTableDef(def));
+      STATOR_RETURN_IF_ERROR(Write(&batch));
+      table = std::make_shared<const model::TableDef>(std::move(def));
+    }
+    return Status::OK();
+  }
+
   // Databases written before item collections were measured lack their
   // records: they are computed once, at open, for every table with local
   // indexes (a scan of those tables), then a meta record marks them present.
@@ -734,7 +926,7 @@ class Engine::Impl {
   }
 
   EngineOptions options_;
-  [[maybe_unused]] const Clock* clock_;
+  const Clock* clock_;
   std::unique_ptr<rocksdb::Env> mem_env_;
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
@@ -744,6 +936,10 @@ class Engine::Impl {
   uint64_t next_table_id_ = 1;                           // GUARDED_BY(catalog_mu_)
 
   std::array<std::mutex, kLockStripes> stripes_;
+
+  mutable std::mutex sequence_mu_;
+  uint64_t next_sequence_ = 1;    // GUARDED_BY(sequence_mu_): the next change-log record's
+  std::set<uint64_t> in_flight_;  // GUARDED_BY(sequence_mu_): first numbers of unfinished writes
 
   mutable std::mutex claims_mu_;
   std::unordered_set<std::string> claims_;  // GUARDED_BY(claims_mu_)
@@ -772,6 +968,21 @@ Result<TablePtr> Engine::ReplaceTable(model::TableDef def, const TablePtr& expec
 }
 Status Engine::DeleteTable(std::string_view name) { return impl_->DeleteTable(name); }
 TableStats Engine::GetStats(uint64_t table_id) const { return impl_->GetStats(table_id); }
+uint64_t Engine::VisibleSequence() const { return impl_->VisibleSequence(); }
+
+Status Engine::ReadChanges(uint64_t table_id, uint64_t from, uint64_t end,
+                           const ChangeVisitor& visit) const {
+  return impl_->ReadChanges(table_id, from, end, visit);
+}
+
+Status Engine::TrimChanges(uint64_t table_id, int64_t before_micros) {
+  return impl_->TrimChanges(table_id, before_micros);
+}
+
+uint64_t Engine::TrimmedBelow(uint64_t table_id) const { return impl_->TrimmedBelow(table_id); }
+
+Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
+
 int64_t Engine::ItemCollectionBytes(uint64_t table_id,
                                     const model::AttributeValue& partition) const {
   return impl_->ItemCollectionBytes(table_id, partition);

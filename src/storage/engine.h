@@ -4,10 +4,10 @@
 // Contract:
 //  - Every item write is one atomic RocksDB WriteBatch holding the item record,
 //    the table's statistics delta, the entries of every secondary index (with
-//    their statistics) and, in a table with local indexes, its item
-//    collection's size: an index never disagrees with its table after
-//    any acknowledged write or crash (docs/design/indexes.md). Later features
-//    add change-log records and TTL bookkeeping to that same batch.
+//    their statistics), in a table with local indexes its item collection's
+//    size, and in a table with a stream its change-log record: an index never disagrees with its
+//    table after any acknowledged write or crash (docs/design/indexes.md). Later features add
+//    change-log records and TTL bookkeeping to that same batch.
 //  - A global secondary index added by ReplaceTable with status CREATING is
 //    backfilled by a background thread while the table keeps serving, then
 //    made ACTIVE. Writes maintain it from the moment it is published.
@@ -38,6 +38,7 @@
 #include "common/status.h"
 #include "model/attribute_value.h"
 #include "model/table.h"
+#include "storage/changelog.h"
 
 namespace stator::storage {
 
@@ -85,6 +86,9 @@ struct WriteDecision {
 // locked. Returning an error aborts the write and the error is returned from
 // Mutate (e.g. a failed condition).
 using Mutator = std::function<Result<WriteDecision>(const std::optional<model::Item>& current)>;
+
+// Called for each change-log record in order; return false to stop.
+using ChangeVisitor = std::function<Result<bool>(const ChangeRecord& record)>;
 
 // One write of Engine::Transact: the item of `table` with `key` (exactly the
 // table's validated key attributes) and what to do with it.
@@ -175,6 +179,22 @@ class Engine {
   // Visits the records of `range` from one consistent snapshot. Memory stays
   // bounded by one record whatever the range's size.
   Status Iterate(const ReadRange& range, const RecordVisitor& visit) const;
+
+  // --- Change log (tables with an enabled stream; docs/design/changelog.md) ---
+  // The highest sequence number readers may see: every record up to it is
+  // written, and none below it will still appear.
+  uint64_t VisibleSequence() const;
+  // Visits the records of table `table_id` with sequence numbers in [from, end)
+  // (end clipped to VisibleSequence() + 1), in order, until `visit` returns false.
+  Status ReadChanges(uint64_t table_id, uint64_t from, uint64_t end,
+                     const ChangeVisitor& visit) const;
+  // Deletes the table's records written before `before_micros`.
+  Status TrimChanges(uint64_t table_id, int64_t before_micros);
+  // Trims every table's records older than the streams' 24-hour retention
+  // (by the engine's clock). Run periodically.
+  Status TrimChangeLogs();
+  // The sequence number below which the table's records were trimmed (0: none).
+  uint64_t TrimmedBelow(uint64_t table_id) const;
 
   // Makes every acknowledged write durable (WAL synced). Called on shutdown.
   Status Flush();

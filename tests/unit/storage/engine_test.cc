@@ -625,5 +625,131 @@ TEST(ItemCollectionTest, OpenComputesMissingCollectionRecords) {
   EXPECT_EQ(engine->ItemCollectionBytes(table_id, AttributeValue::S("p")), bytes);
 }
 
+// --- Change log ---
+
+std::vector<ChangeRecord> AllChanges(const Engine& engine, uint64_t table_id) {
+  std::vector<ChangeRecord> out;
+  EXPECT_TRUE(engine
+                  .ReadChanges(table_id, 0, UINT64_MAX,
+                               [&](const ChangeRecord& r) {
+                                 out.push_back(r);
+                                 return Result<bool>(true);
+                               })
+                  .ok());
+  return out;
+}
+
+model::TableDef StreamedTable(const std::string& name) {
+  model::TableDef def = HashRangeTable(name);
+  def.stream = {true, model::StreamViewType::kNewAndOldImages, "2026-01-01T00:00:00.000"};
+  def.streams.push_back({def.stream.label, def.stream.view_type, 1, 0, 0, 0});
+  return def;
+}
+
+TEST(ChangeLogTest, RecordsEveryRealChangeInTheWritesBatch) {
+  auto engine = OpenInMemory();
+  TablePtr plain = engine->CreateTable(HashRangeTable("plain")).value();
+  TablePtr table = engine->CreateTable(StreamedTable("streamed")).value();
+  ASSERT_EQ(table->streams.size(), 1u);
+  EXPECT_GT(table->streams[0].first_sequence, 0u);  // placed by the engine
+
+  Item item = MakeItem("p", "1", "one");
+  ASSERT_TRUE(Put(*engine, *plain, item).ok());  // a table without a stream logs nothing
+  EXPECT_TRUE(AllChanges(*engine, plain->table_id).empty());
+
+  ASSERT_TRUE(Put(*engine, *table, item).ok());
+  ASSERT_TRUE(Put(*engine, *table, item).ok());  // identical: no record
+  Item changed = MakeItem("p", "1", "two");
+  ASSERT_TRUE(Put(*engine, *table, changed).ok());
+  auto remove = [](const std::optional<Item>&) {
+    return Result<WriteDecision>(WriteDecision::Delete());
+  };
+  ASSERT_TRUE(engine->Mutate(*table, KeyOf(item), remove).ok());
+  ASSERT_TRUE(engine->Mutate(*table, KeyOf(item), remove).ok());  // missing: no record
+
+  std::vector<ChangeRecord> log = AllChanges(*engine, table->table_id);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].event, ChangeEvent::kInsert);
+  EXPECT_FALSE(log[0].old_image.has_value());
+  EXPECT_EQ(log[0].new_image, item);
+  EXPECT_EQ(log[0].keys, KeyOf(item));
+  EXPECT_EQ(log[1].event, ChangeEvent::kModify);
+  EXPECT_EQ(log[1].old_image, item);
+  EXPECT_EQ(log[1].new_image, changed);
+  EXPECT_EQ(log[2].event, ChangeEvent::kRemove);
+  EXPECT_EQ(log[2].old_image, changed);
+  EXPECT_FALSE(log[2].new_image.has_value());
+  EXPECT_LT(log[0].sequence, log[1].sequence);
+  EXPECT_LT(log[1].sequence, log[2].sequence);
+  EXPECT_GE(engine->VisibleSequence(), log[2].sequence);
+
+  // A transaction's changes are logged in its batch too.
+  std::vector<Status> reasons;
+  Item a = MakeItem("t", "1", "a");
+  Item b = MakeItem("t", "2", "b");
+  ASSERT_TRUE(engine
+                  ->Transact({{table, KeyOf(a), PutMutator(a), Status::OK()},
+                              {table, KeyOf(b), PutMutator(b), Status::OK()}},
+                             &reasons)
+                  .ok());
+  log = AllChanges(*engine, table->table_id);
+  ASSERT_EQ(log.size(), 5u);
+  EXPECT_EQ(log[4].sequence, log[3].sequence + 1);
+}
+
+TEST(ChangeLogTest, SurvivesReopenAndTrimsOldRecords) {
+  TempDir dir;
+  EngineOptions options;
+  options.path = dir.path();
+  ManualClock clock(1'000'000'000'000);
+  uint64_t id = 0;
+  uint64_t last = 0;
+  {
+    auto engine = Engine::Open(options, &clock).value();
+    TablePtr table = engine->CreateTable(StreamedTable("t")).value();
+    id = table->table_id;
+    ASSERT_TRUE(Put(*engine, *table, MakeItem("p", "1", "old")).ok());
+    clock.Advance(model::kStreamRetentionMicros);
+    ASSERT_TRUE(Put(*engine, *table, MakeItem("p", "2", "new")).ok());
+    last = AllChanges(*engine, id).back().sequence;
+  }
+  auto engine = Engine::Open(options, &clock).value();
+  std::vector<ChangeRecord> log = AllChanges(*engine, id);
+  ASSERT_EQ(log.size(), 2u);
+  TablePtr table = engine->FindTable("t");
+  ASSERT_TRUE(Put(*engine, *table, MakeItem("p", "3", "newer")).ok());
+  EXPECT_GT(AllChanges(*engine, id).back().sequence, last);  // numbering resumes past the log
+
+  clock.Advance(1);
+  ASSERT_TRUE(engine->TrimChangeLogs().ok());  // the first record is now older than 24 hours
+  log = AllChanges(*engine, id);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].new_image->at("payload").s(), "new");
+  EXPECT_EQ(engine->TrimmedBelow(id), log[0].sequence);
+}
+
+TEST(ChangeLogTest, RecordCodecRoundTripsAndRejectsDamage) {
+  ChangeRecord r;
+  r.event = ChangeEvent::kModify;
+  r.micros = 123456789;
+  r.by_service = true;
+  r.keys = KeyOf(MakeItem("p", "1", ""));
+  r.old_image = MakeItem("p", "1", "a");
+  r.new_image = MakeItem("p", "1", "b");
+  const std::string key = ChangeKey(9, 42);
+  const std::string value = EncodeChangeRecord(r);
+  auto back = DecodeChangeRecord(key, value);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->sequence, 42u);
+  EXPECT_EQ(back->event, ChangeEvent::kModify);
+  EXPECT_EQ(back->micros, 123456789);
+  EXPECT_TRUE(back->by_service);
+  EXPECT_EQ(back->old_image, r.old_image);
+  EXPECT_EQ(back->new_image, r.new_image);
+  for (size_t n = 0; n < value.size(); ++n) {
+    EXPECT_FALSE(DecodeChangeRecord(key, std::string_view(value.data(), n)).ok()) << n;
+  }
+}
+
 }  // namespace
 }  // namespace stator::storage
