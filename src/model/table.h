@@ -125,6 +125,14 @@ struct StreamDef {
   bool enabled() const { return disabled_micros == 0; }
 };
 
+// Time to live: items whose `attribute` holds a number of epoch seconds in the
+// past are deleted by a background sweep while enabled.
+struct TtlSpec {
+  bool enabled = false;
+  std::string attribute;        // kept after disabling, for the next UpdateTimeToLive check
+  int64_t updated_micros = 0;   // the last UpdateTimeToLive (0: never)
+};
+
 struct SseSpec {
   bool enabled = false;           // false: AWS-owned key, no SSEDescription
   std::string kms_master_key_id;  // as given
@@ -144,6 +152,7 @@ struct TableDef {
   std::vector<IndexDef> global_indexes;
   StreamSpec stream;
   std::vector<StreamDef> streams;  // oldest first; the enabled one (if any) last
+  TtlSpec ttl;
   SseSpec sse;
   TableClass table_class = TableClass::kStandard;
   int64_t table_class_update_micros = 0;

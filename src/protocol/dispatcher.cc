@@ -17,6 +17,7 @@
 #include "protocol/table_json.h"
 #include "protocol/tags_json.h"
 #include "protocol/transact_json.h"
+#include "protocol/ttl_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -76,6 +77,16 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
       {"DescribeEndpoints",
        [](const ops::RequestContext& ctx, const Json&) -> Result<Json> {
          return EncodeDescribeEndpoints(ops::DescribeEndpoints(ctx));
+       }},
+      {"UpdateTimeToLive",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeUpdateTimeToLive(body), &ops::UpdateTimeToLive,
+                    &EncodeUpdateTimeToLive);
+       }},
+      {"DescribeTimeToLive",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeDescribeTimeToLive(body), &ops::DescribeTimeToLive,
+                    &EncodeDescribeTimeToLive);
        }},
       {"TagResource",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {

@@ -84,6 +84,10 @@ const std::vector<Flag>& Flags() {
          return ParseInt("item-collection-limit", v, 1, int64_t{10} << 30,
                          &c.item_collection_limit);
        }},
+      {"ttl-interval", true,
+       [](Config& c, const std::string& v) {
+         return ParseInt("ttl-interval", v, 1, 86400, &c.ttl_interval_seconds);
+       }},
       {"log-level", true,
        [](Config& c, const std::string& v) {
          c.log_level = v;
@@ -167,6 +171,9 @@ Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
   --item-collection-limit BYTES
                        largest item collection of a table with local indexes
                        (default and maximum: DynamoDB's 10 GB, 10737418240)
+  --ttl-interval SECONDS
+                       seconds between sweeps that delete expired items of tables
+                       with time to live enabled (default 60)
   --log-level LEVEL    trace, debug, info, warn, error or off (default info)
   --version            print the version and exit
   -h, --help           print this help and exit

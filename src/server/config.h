@@ -22,6 +22,7 @@ struct Config {
   std::string account_id = "000000000000";
   int threads = 0;                                    // 0: one per core
   int64_t item_collection_limit = int64_t{10} << 30;  // bytes
+  int64_t ttl_interval_seconds = 60;                  // between sweeps for expired items
   std::string log_level = "info";
   bool show_help = false;
   bool show_version = false;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "http/server.h"
 #include "ops/context.h"
 #include "ops/transactions.h"
+#include "ops/ttl.h"
 #include "protocol/dispatcher.h"
 #include "stator/version.h"
 #include "storage/engine.h"
@@ -46,12 +48,12 @@ void FromWire(protocol::WireResponse wire, http::Response& resp) {
   resp.body = std::move(wire.body);
 }
 
-// Runs the engine's periodic upkeep (trimming change logs past their 24-hour
-// retention) on its own thread until destroyed.
+// Runs `task` every `interval` on its own thread until destroyed (periodic
+// upkeep: trimming change logs, sweeping expired items).
 class Housekeeper {
  public:
-  Housekeeper(storage::Engine* engine, std::chrono::seconds interval)
-      : engine_(engine), interval_(interval), thread_([this] { Loop(); }) {}
+  Housekeeper(std::function<void()> task, std::chrono::seconds interval)
+      : task_(std::move(task)), interval_(interval), thread_([this] { Loop(); }) {}
   ~Housekeeper() {
     {
       std::lock_guard lock(mu_);
@@ -66,13 +68,12 @@ class Housekeeper {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
       lock.unlock();
-      Status s = engine_->TrimChangeLogs();
-      if (!s.ok()) spdlog::warn("trimming change logs failed: {}", s.message());
+      task_();
       lock.lock();
     }
   }
 
-  storage::Engine* engine_;
+  std::function<void()> task_;
   std::chrono::seconds interval_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -84,7 +85,9 @@ class Housekeeper {
 
 struct StatorServer::Parts {
   std::unique_ptr<storage::Engine> engine;
-  std::unique_ptr<Housekeeper> housekeeper;  // before the engine is destroyed
+  // Destroyed (stopped) before the engine and the token store they use.
+  std::unique_ptr<Housekeeper> trimmer;
+  std::unique_ptr<Housekeeper> ttl_sweeper;
   ops::TransactionTokens transaction_tokens;
   std::unique_ptr<protocol::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
@@ -113,7 +116,13 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
     if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
   }
   STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, clock));
-  parts->housekeeper = std::make_unique<Housekeeper>(parts->engine.get(), std::chrono::seconds(60));
+  storage::Engine* engine = parts->engine.get();
+  parts->trimmer = std::make_unique<Housekeeper>(
+      [engine] {
+        Status s = engine->TrimChangeLogs();
+        if (!s.ok()) spdlog::warn("trimming change logs failed: {}", s.message());
+      },
+      std::chrono::seconds(60));
 
   ops::OpsEnv env;
   env.engine = parts->engine.get();
@@ -122,6 +131,12 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
   env.default_region = config.region;
   env.account_id = config.account_id;
   parts->dispatcher = std::make_unique<protocol::Dispatcher>(env);
+  parts->ttl_sweeper = std::make_unique<Housekeeper>(
+      [env] {
+        Result<int64_t> swept = ops::SweepExpiredItems(env);
+        if (!swept.ok()) spdlog::warn("time-to-live sweep failed: {}", swept.status().message());
+      },
+      std::chrono::seconds(config.ttl_interval_seconds));
 
   http::ServerOptions http_options;
   http_options.host = config.host;

@@ -145,7 +145,7 @@ std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
 
 std::string EncodeTableDef(const TableDef& def) {
   Writer w;
-  w.Byte(kCatalogFormatV4);
+  w.Byte(kCatalogFormatV5);
   w.U64(def.table_id);
   w.Str(def.name);
   w.Str(def.uuid);
@@ -184,13 +184,16 @@ std::string EncodeTableDef(const TableDef& def) {
     w.U64(st.first_sequence);
     w.U64(st.end_sequence);
   }
+  w.Byte(def.ttl.enabled ? 1 : 0);
+  w.Str(def.ttl.attribute);
+  w.I64(def.ttl.updated_micros);
   return w.Take();
 }
 
 Result<TableDef> DecodeTableDef(std::string_view bytes) {
   Reader r(bytes);
   const uint8_t version = r.Byte();
-  if (version < kCatalogFormatV1 || version > kCatalogFormatV4) {
+  if (version < kCatalogFormatV1 || version > kCatalogFormatV5) {
     return Status::Corruption("catalog: unknown format version");
   }
   TableDef def;
@@ -244,6 +247,11 @@ Result<TableDef> DecodeTableDef(std::string_view bytes) {
   } else if (def.stream.enabled) {
     // Older versions kept no change log: the stream starts with the next change.
     def.streams.push_back({def.stream.label, def.stream.view_type, def.creation_micros, 0, 0, 0});
+  }
+  if (version >= kCatalogFormatV5) {
+    def.ttl.enabled = r.Byte() != 0;
+    def.ttl.attribute = r.Str();
+    def.ttl.updated_micros = r.I64();
   }
   if (!r.ok()) return Status::Corruption("catalog: malformed table record");
   return def;

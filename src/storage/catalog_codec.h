@@ -16,7 +16,8 @@ namespace stator::storage {
 inline constexpr uint8_t kCatalogFormatV1 = 1;  // read only: no index ids or status
 inline constexpr uint8_t kCatalogFormatV2 = 2;  // read only: no multi-attribute index keys
 inline constexpr uint8_t kCatalogFormatV3 = 3;  // read only: no stream history
-inline constexpr uint8_t kCatalogFormatV4 = 4;  // written
+inline constexpr uint8_t kCatalogFormatV4 = 4;  // read only: no time to live
+inline constexpr uint8_t kCatalogFormatV5 = 5;  // written
 
 std::string EncodeTableDef(const model::TableDef& def);
 Result<model::TableDef> DecodeTableDef(std::string_view bytes);

@@ -336,7 +336,8 @@ class Engine::Impl {
     return ReadItem(ItemKey(table, key));
   }
 
-  Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator) {
+  Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator,
+                bool by_service) {
     std::string record_key = ItemKey(table, key);
     // The catalog lock (shared) keeps DeleteTable from interleaving with the
     // write, so no item can be written under a table id after its deletion.
@@ -352,6 +353,7 @@ class Engine::Impl {
     rocksdb::WriteBatch batch;
     std::vector<ChangeRecord> changes;
     CollectionGrowth growth = AddItemChange(&batch, *live, record_key, current, decision, &changes);
+    for (ChangeRecord& r : changes) r.by_service = by_service;
     if (batch.Count() == 0) return Status::OK();
     STATOR_RETURN_IF_ERROR(CheckCollectionLimit(growth.stats_key, growth.bytes));
     return WriteWithChanges(&batch, live->table_id, &changes);
@@ -999,8 +1001,8 @@ Result<std::optional<model::Item>> Engine::GetItem(const model::TableDef& table,
   return impl_->GetItem(table, key);
 }
 Status Engine::Mutate(const model::TableDef& table, const model::Item& key,
-                      const Mutator& mutator) {
-  return impl_->Mutate(table, key, mutator);
+                      const Mutator& mutator, bool by_service) {
+  return impl_->Mutate(table, key, mutator, by_service);
 }
 
 Status Engine::Transact(const std::vector<TransactionWrite>& writes, std::vector<Status>* reasons) {

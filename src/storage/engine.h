@@ -148,7 +148,10 @@ class Engine {
   // kTransactionConflict if a transaction is applying the item (Transact);
   // kItemCollectionSizeLimitExceeded if the write would grow its item
   // collection past the limit (writes that shrink it are always allowed).
-  Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator);
+  // `by_service`: the change is Stator's own (a TTL deletion), as its
+  // change-log record says.
+  Status Mutate(const model::TableDef& table, const model::Item& key, const Mutator& mutator,
+                bool by_service = false);
 
   // Applies `writes` (on distinct items, of one or more tables) all or none,
   // in one atomic batch: every mutator sees its item's current value with

@@ -25,6 +25,8 @@ TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
   auto limit = ParseConfig({"--item-collection-limit", "4096"}, {});
   ASSERT_TRUE(limit.ok());
   EXPECT_EQ(limit->item_collection_limit, 4096);
+  EXPECT_EQ(defaults->ttl_interval_seconds, 60);
+  EXPECT_EQ(ParseConfig({"--ttl-interval=1"}, {})->ttl_interval_seconds, 1);
 
   auto env_bool = ParseConfig({}, {"STATOR_IN_MEMORY=1"});
   EXPECT_TRUE(env_bool->in_memory);
@@ -37,6 +39,7 @@ TEST(ConfigTest, RejectsBadInput) {
   EXPECT_FALSE(ParseConfig({"--account-id", "12"}, {}).ok());
   EXPECT_FALSE(ParseConfig({}, {"STATOR_THREADS=lots"}).ok());
   EXPECT_FALSE(ParseConfig({"--item-collection-limit", "0"}, {}).ok());
+  EXPECT_FALSE(ParseConfig({"--ttl-interval", "0"}, {}).ok());
   EXPECT_FALSE(ParseConfig({"--item-collection-limit", "10737418241"}, {}).ok());
 }
 
