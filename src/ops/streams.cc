@@ -206,7 +206,8 @@ Result<StreamDescription> DescribeStream(const RequestContext& ctx,
   d.table_name = f.table->name;
   d.key = f.table->key;
   const std::string shard_id = ShardId(*f.table, st);
-  if (req.exclusive_start_shard_id != shard_id) {
+  // The one shard has no parent and no children.
+  if (req.exclusive_start_shard_id != shard_id && !req.child_shards_of) {
     ShardDescription shard;
     shard.shard_id = shard_id;
     shard.starting_sequence_number = SequenceString(st.first_sequence);

@@ -52,6 +52,8 @@ struct DescribeStreamRequest {
   std::string stream_arn;
   std::optional<int64_t> limit;
   std::optional<std::string> exclusive_start_shard_id;
+  // ShardFilter {Type: CHILD_SHARDS, ShardId}: only the children of that shard.
+  std::optional<std::string> child_shards_of;
 };
 
 struct ShardDescription {

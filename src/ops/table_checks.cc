@@ -473,8 +473,14 @@ Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now)
     if (!in.view_type) {
       return Invalid("If stream is being enabled then UpdateViewType is required");
     }
-    def.stream = {true, *in.view_type, FormatIsoMillis(now)};
-    def.streams.push_back({def.stream.label, *in.view_type, now, 0, 0, 0});
+    // Labels name streams in ARNs: a new one must differ from (and follow) the
+    // table's earlier ones even within one millisecond.
+    int64_t created = now;
+    if (!def.streams.empty() && created / 1000 <= def.streams.back().created_micros / 1000) {
+      created = (def.streams.back().created_micros / 1000 + 1) * 1000;
+    }
+    def.stream = {true, *in.view_type, FormatIsoMillis(created)};
+    def.streams.push_back({def.stream.label, *in.view_type, created, 0, 0, 0});
     return Status::OK();
   }
   if (!def.stream.enabled) {

@@ -70,6 +70,13 @@ Result<ops::DescribeStreamRequest> DecodeDescribeStream(const Json& body) {
   ops::DescribeStreamRequest req;
   req.limit = r.Integer(body, "Limit");
   req.exclusive_start_shard_id = r.String(body, "ExclusiveStartShardId");
+  const Json* filter = r.Struct(body, "ShardFilter", "ShardFilter");
+  std::optional<std::string> filter_type;
+  std::optional<std::string> filter_shard;
+  if (filter != nullptr) {
+    filter_type = r.String(*filter, "Type");
+    filter_shard = r.String(*filter, "ShardId");
+  }
   if (!r.ok()) return r.status();
   Constraints c;
   Required(c, arn, "streamArn", kMinArn, kMaxArn);
@@ -78,7 +85,13 @@ Result<ops::DescribeStreamRequest> DecodeDescribeStream(const Json& body) {
     c.StringLength(*req.exclusive_start_shard_id, "exclusiveStartShardId", kMinShardId,
                    kMaxShardId);
   }
+  if (filter != nullptr) {
+    if (filter_type) c.Enum(*filter_type, "shardFilter.type", {"CHILD_SHARDS"});
+    if (filter_shard)
+      c.StringLength(*filter_shard, "shardFilter.shardId", kMinShardId, kMaxShardId);
+  }
   STATOR_RETURN_IF_ERROR(c.status());
+  if (filter_type == "CHILD_SHARDS") req.child_shards_of = filter_shard.value_or("");
   if (req.limit && *req.limit > ops::kMaxDescribeShards) {
     return Status::Validation(
         "One or more parameter values were invalid: Limit cannot be greater than the maximum: "
