@@ -39,6 +39,12 @@ struct Found {
   const model::StreamDef* stream = nullptr;
 };
 
+// A stream disabled more than 24 hours ago is gone, even before the table's
+// next stream change forgets it.
+bool Expired(const RequestContext& ctx, const model::StreamDef& st) {
+  return !st.enabled() && st.disabled_micros + model::kStreamRetentionMicros <= ctx.NowMicros();
+}
+
 Status StreamNotFound(const std::string& arn) {
   return Status::ResourceNotFound("Requested resource not found: Stream: " + arn + " not found");
 }
@@ -57,7 +63,7 @@ Result<Found> FindStream(const RequestContext& ctx, const std::string& arn) {
   f.table = ctx.engine().FindTable(name);
   if (f.table == nullptr) return StreamNotFound(arn);
   for (const auto& st : f.table->streams) {
-    if (st.label == label) f.stream = &st;
+    if (st.label == label && !Expired(ctx, st)) f.stream = &st;
   }
   if (f.stream == nullptr) return StreamNotFound(arn);
   return f;
@@ -169,6 +175,7 @@ Result<ListStreamsResponse> ListStreams(const RequestContext& ctx, const ListStr
   for (const storage::TablePtr& t : ctx.engine().ListTables()) {
     if (req.table_name && t->name != *req.table_name) continue;
     for (const auto& st : t->streams) {
+      if (Expired(ctx, st)) continue;
       all.push_back({st.created_micros, {StreamArn(ctx, t->name, st.label), t->name, st.label}});
     }
   }
