@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/time_format.h"
+#include "ops/tags.h"
 #include "validation/limits.h"
 
 namespace stator::ops {
@@ -386,6 +387,11 @@ Result<model::TableDef> BuildTableDef(const CreateTableRequest& req) {
     STATOR_ASSIGN_OR_RETURN(def.sse, CheckSse(*req.sse));
   }
   def.deletion_protection = req.deletion_protection.value_or(false);
+  // The tags TagResource would accept (characters, the aws: prefix, duplicates,
+  // at most 50); their lengths are member constraints, checked by the decoder.
+  std::vector<TagInput> tags;
+  for (const auto& [key, value] : req.tags) tags.push_back({key, value});
+  if (!tags.empty()) STATOR_RETURN_IF_ERROR(CheckNewTags(tags));
   def.tags = req.tags;
   return def;
 }

@@ -568,3 +568,21 @@ def test_concurrent_tag_changes_all_land(server, table):
     got = make_client(server.endpoint).list_tags_of_resource(ResourceArn=table)["Tags"]
     expected = {f"t{n}-{i}" for n in range(threads) for i in range(rounds) if i % 3 != 2}
     assert {t["Key"] for t in got} == expected
+
+
+@pytest.mark.parametrize("tags,message", [
+    ([{"Key": "aws:x", "Value": "v"}], "Tag Key cannot be prefixed with aws:, Key: aws:x"),
+    ([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}],
+     "Duplicate Tag Keys provided as input: Duplicate Tag Key found a"),
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)],
+     "Number of Tags exceed the current limit for the provided ResourceArn"),
+    ([{"Key": "a#b", "Value": "v"}], "The Tag Key provided is invalid, Key: a#b"),
+])
+def test_create_table_applies_the_tag_rules(call, table_name, tags, message):
+    status, body = call("CreateTable", {
+        "TableName": table_name, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "Tags": tags})
+    assert (status, body["message"]) == (400, message)
+    status, body = call("DescribeTable", {"TableName": table_name})
+    assert status == 400  # nothing was created
