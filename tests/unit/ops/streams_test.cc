@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ops_test_env.h"
+
 namespace stator::ops {
 namespace {
 
@@ -11,33 +13,21 @@ constexpr int64_t kStart = 1'800'000'000'000'000;  // µs
 class StreamsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.in_memory = true;
-    engine_ = storage::Engine::Open(options, &clock_).value();
-    env_.engine = engine_.get();
-    env_.clock = &clock_;
-    ctx_.env = &env_;
-    ctx_.region = "us-east-1";
     model::TableDef def;
-    def.name = "events";
-    def.uuid = "00000000-0000-4000-8000-000000000000";
-    def.key.hash = {"pk", model::Type::kS};
-    def.attribute_definitions = {{"pk", model::Type::kS}};
     // One stream disabled an hour after it was created, one enabled.
     def.streams.push_back({"2027-01-15T08:00:00.000", model::StreamViewType::kKeysOnly, kStart,
                            kStart + 3'600'000'000, 0, 0});
     def.stream = {true, model::StreamViewType::kNewImage, "2027-01-15T09:00:00.000"};
     def.streams.push_back(
         {def.stream.label, def.stream.view_type, kStart + 3'600'000'000, 0, 0, 0});
-    table_ = engine_->CreateTable(def).value();
+    table_ = t_.CreateTable("events", def);
   }
 
   std::string Arn(size_t i) { return StreamArn(ctx_, "events", table_->streams[i].label); }
 
   ManualClock clock_{kStart + 3'600'000'000};
-  std::unique_ptr<storage::Engine> engine_;
-  OpsEnv env_;
-  RequestContext ctx_;
+  OpsTestEnv t_{&clock_};
+  RequestContext& ctx_ = t_.ctx;
   storage::TablePtr table_;
 };
 

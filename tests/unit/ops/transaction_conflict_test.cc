@@ -8,6 +8,7 @@
 #include "ops/batch.h"
 #include "ops/items.h"
 #include "ops/transactions.h"
+#include "ops_test_env.h"
 
 namespace stator::ops {
 namespace {
@@ -18,20 +19,8 @@ using model::Item;
 class TransactionConflictTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::EngineOptions options;
-    options.in_memory = true;
-    engine_ = storage::Engine::Open(options, SystemClock::Default()).value();
-    env_.engine = engine_.get();
-    env_.clock = SystemClock::Default();
-    env_.transaction_tokens = &tokens_;
-    ctx_.env = &env_;
-    ctx_.region = "us-east-1";
-    model::TableDef def;
-    def.name = "accounts";
-    def.uuid = "00000000-0000-4000-8000-000000000000";
-    def.key.hash = {"pk", model::Type::kS};
-    def.attribute_definitions = {{"pk", model::Type::kS}};
-    table_ = engine_->CreateTable(def).value();
+    t_.env.transaction_tokens = &tokens_;
+    table_ = t_.CreateTable("accounts");
   }
 
   // Runs `body` while a transaction holds the item `held` (inside its decision).
@@ -56,10 +45,10 @@ class TransactionConflictTest : public ::testing::Test {
 
   static Item Key(const char* pk) { return {{"pk", AttributeValue::S(pk)}}; }
 
-  std::unique_ptr<storage::Engine> engine_;
+  OpsTestEnv t_{SystemClock::Default()};
+  storage::Engine* engine_ = t_.engine.get();
   TransactionTokens tokens_;
-  OpsEnv env_;
-  RequestContext ctx_;
+  RequestContext& ctx_ = t_.ctx;
   storage::TablePtr table_;
 };
 

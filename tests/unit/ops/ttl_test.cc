@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "ops/items.h"
+#include "ops_test_env.h"
 
 namespace stator::ops {
 namespace {
@@ -15,21 +16,7 @@ constexpr int64_t kNow = 1'800'000'000;  // seconds
 
 class TtlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    storage::EngineOptions options;
-    options.in_memory = true;
-    engine_ = storage::Engine::Open(options, &clock_).value();
-    env_.engine = engine_.get();
-    env_.clock = &clock_;
-    ctx_.env = &env_;
-    ctx_.region = "us-east-1";
-    model::TableDef def;
-    def.name = "sessions";
-    def.uuid = "00000000-0000-4000-8000-000000000000";
-    def.key.hash = {"pk", model::Type::kS};
-    def.attribute_definitions = {{"pk", model::Type::kS}};
-    table_ = engine_->CreateTable(def).value();
-  }
+  void SetUp() override { table_ = t_.CreateTable("sessions"); }
 
   Status Enable(bool enabled, const std::string& attribute = "exp") {
     return UpdateTimeToLive(ctx_, {"sessions", {enabled, attribute}}).status();
@@ -53,9 +40,10 @@ class TtlTest : public ::testing::Test {
   }
 
   ManualClock clock_{kNow * 1'000'000};
-  std::unique_ptr<storage::Engine> engine_;
-  OpsEnv env_;
-  RequestContext ctx_;
+  OpsTestEnv t_{&clock_};
+  storage::Engine* engine_ = t_.engine.get();
+  OpsEnv& env_ = t_.env;
+  RequestContext& ctx_ = t_.ctx;
   storage::TablePtr table_;
 };
 
