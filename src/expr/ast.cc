@@ -68,9 +68,13 @@ std::string ValueForMessage(const model::AttributeValue& value) {
     case model::Type::kN:
       body = value.n().ToString();
       break;
-    case model::Type::kB:
-      body = value.b();
+    case model::Type::kB: {
+      // DynamoDB renders a binary value as its Java buffer's description,
+      // never the raw bytes, so the message stays valid UTF-8.
+      const std::string n = std::to_string(value.b().size());
+      body = "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
       break;
+    }
     case model::Type::kBool:
       body = value.boolean() ? "true" : "false";
       break;

@@ -627,6 +627,11 @@ BEFORE_LOOKUP = [
      "Invalid KeyConditionExpression: The BETWEEN operator requires same data type for lower "
      "and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: "
      "AttributeValue: {S:a}"),
+    ({"KeyConditionExpression": "a = :a AND b BETWEEN :n AND :b",
+      "ExpressionAttributeValues": {":a": S("x"), ":n": N(5), ":b": B(b"\xff\xfe\x00")}},
+     "Invalid KeyConditionExpression: The BETWEEN operator requires same data type for lower "
+     "and upper bounds; lower bound operand: AttributeValue: {N:5}, upper bound operand: "
+     "AttributeValue: {B:java.nio.HeapByteBuffer[pos=0 lim=3 cap=3]}"),
     ({"KeyConditionExpression": "a = :a AND b BETWEEN :b AND :c",
       "ExpressionAttributeValues": {":a": S("x"), ":b": S("b"), ":c": S("a")}},
      "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "

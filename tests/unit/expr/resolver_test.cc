@@ -23,7 +23,8 @@ struct Fixture {
                      {":l", AttributeValue::L({})},
                      {":ss", AttributeValue::SS({"q"})},
                      {":type", S("SS")},
-                     {":badtype", S("STRING")}};
+                     {":badtype", S("STRING")},
+                     {":bin", AttributeValue::B(std::string("\xff\x00", 2))}};
   Resolver resolver{&names, &values};
 };
 
@@ -85,6 +86,10 @@ TEST(ResolverTest, Conditions) {
        p + "The BETWEEN operator requires upper bound to be greater than or equal to lower "
            "bound; lower bound operand: AttributeValue: {S:y}, upper bound operand: "
            "AttributeValue: {S:x}"},
+      {"a BETWEEN :one AND :bin",
+       p + "The BETWEEN operator requires same data type for lower and upper bounds; lower "
+           "bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: "
+           "{B:java.nio.HeapByteBuffer[pos=0 lim=2 cap=2]}"},
       {"a BETWEEN :one AND :s",
        p + "The BETWEEN operator requires same data type for lower and upper bounds; lower "
            "bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:x}"},
