@@ -8,11 +8,27 @@
 #include "validation/limits.h"
 
 namespace stator::ops {
-namespace {
-
 Status TableNotFound(const std::string& name) {
   return Status::ResourceNotFound("Requested resource not found: Table: " + name + " not found");
 }
+
+Result<TableChange> ChangeTableDefinition(
+    const RequestContext& ctx, const std::string& name,
+    const std::function<Result<bool>(model::TableDef&)>& edit) {
+  while (true) {
+    storage::TablePtr current = ctx.engine().FindTable(name);
+    if (current == nullptr) return TableNotFound(name);
+    model::TableDef def = *current;
+    STATOR_ASSIGN_OR_RETURN(bool changed, edit(def));
+    if (!changed) return TableChange{current, current};
+    Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
+    if (replaced.ok()) return TableChange{current, std::move(replaced).value()};
+    const Code code = replaced.status().code();
+    if (code != Code::kAborted && code != Code::kResourceNotFound) return replaced.status();
+  }
+}
+
+namespace {
 
 TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std::string status) {
   TableDescription d;
@@ -60,22 +76,16 @@ Result<TableDescription> DescribeTable(const RequestContext& ctx, const std::str
 }
 
 Result<TableDescription> UpdateTable(const RequestContext& ctx, const UpdateTableRequest& req) {
-  // The change is computed from the current definition and published only if
-  // that is still current, so concurrent UpdateTables never lose each other's
-  // changes (e.g. two index creations); a lost race recomputes.
-  storage::TablePtr current;
-  storage::TablePtr updated;
-  while (true) {
-    current = ctx.engine().FindTable(req.table_name);
-    if (current == nullptr) return TableNotFound(req.table_name);
-    STATOR_ASSIGN_OR_RETURN(model::TableDef def, ApplyTableUpdate(*current, req, ctx.NowMicros()));
-    Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
-    if (replaced.ok()) {
-      updated = std::move(replaced).value();
-      break;
-    }
-    if (replaced.status().code() != Code::kAborted) return replaced.status();
-  }
+  // Concurrent UpdateTables never lose each other's changes (e.g. two index
+  // creations): each is published over the definition it was computed from.
+  STATOR_ASSIGN_OR_RETURN(
+      TableChange change,
+      ChangeTableDefinition(ctx, req.table_name, [&](model::TableDef& def) -> Result<bool> {
+        STATOR_ASSIGN_OR_RETURN(def, ApplyTableUpdate(def, req, ctx.NowMicros()));
+        return true;
+      }));
+  const storage::TablePtr& current = change.before;
+  storage::TablePtr updated = change.after;
   // Capacity changes take a while on DynamoDB: the response says UPDATING
   // and still shows the throughput in force before the change.
   bool capacity_change = req.billing_mode || req.throughput;

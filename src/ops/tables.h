@@ -8,6 +8,7 @@
 // Thread-safety: every function may be called concurrently.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,9 +71,9 @@ struct CreateTableRequest {
 // One entry of UpdateTable's GlobalSecondaryIndexUpdates.
 struct GlobalIndexUpdateInput {
   enum class Kind { kNone, kCreate, kUpdate, kDelete };
-  Kind kind = Kind::kNone;  // kNone: the entry named no action
-  int actions = 0;          // how many of Create/Update/Delete the entry held
-  IndexInput index;         // kCreate: the new index; otherwise only index_name
+  Kind kind = Kind::kNone;                    // kNone: the entry named no action
+  int actions = 0;                            // how many of Create/Update/Delete the entry held
+  IndexInput index;                           // kCreate: the new index; otherwise only index_name
   std::optional<ThroughputInput> throughput;  // kUpdate
 };
 
@@ -95,7 +96,7 @@ struct TableDescription {
   storage::TablePtr def;
   storage::TableStats stats;
   std::map<uint32_t, storage::TableStats> index_stats;  // by index id
-  std::string status;  // CREATING, ACTIVE, UPDATING, DELETING
+  std::string status;                                   // CREATING, ACTIVE, UPDATING, DELETING
   std::string table_arn;
 };
 
@@ -128,6 +129,26 @@ Result<TableDescription> DeleteTable(const RequestContext& ctx, const std::strin
 Result<ListTablesResponse> ListTables(const RequestContext& ctx, const ListTablesRequest& req);
 DescribeLimitsResponse DescribeLimits(const RequestContext& ctx);
 Endpoint DescribeEndpoints(const RequestContext& ctx);
+
+// A table-definition change as published: the definition it was computed
+// from and the one that replaced it (the same when nothing changed).
+struct TableChange {
+  storage::TablePtr before;
+  storage::TablePtr after;
+};
+
+// Computes a change of table `name`'s definition with `edit` (which may refuse
+// with an error, or answer false when there is nothing to publish) and
+// publishes it only over the definition it was computed from: when another
+// change won the race, or the table was deleted or re-created meanwhile, it
+// looks again. kResourceNotFound ("Requested resource not found: Table: NAME
+// not found") when there is no such table.
+Result<TableChange> ChangeTableDefinition(
+    const RequestContext& ctx, const std::string& name,
+    const std::function<Result<bool>(model::TableDef&)>& edit);
+
+// "Requested resource not found: Table: NAME not found".
+Status TableNotFound(const std::string& name);
 
 // The table named `name`, or DynamoDB's ResourceNotFoundException for item
 // operations ("Requested resource not found").

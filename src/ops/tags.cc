@@ -6,6 +6,7 @@
 #include <iterator>
 #include <set>
 
+#include "ops/tables.h"
 #include "validation/limits.h"
 #include "validation/table_names.h"
 
@@ -189,18 +190,14 @@ constexpr size_t kMaxTags = static_cast<size_t>(validation::kMaxTags);
 Status ChangeTags(const RequestContext& ctx, std::string_view arn, const TaggableResource& resource,
                   const std::function<Status(TagList*)>& change) {
   if (resource.stream) return ResourceArnNotFound(arn);
-  while (true) {
-    storage::TablePtr current = ctx.engine().FindTable(resource.table_name);
-    if (current == nullptr) return ResourceArnNotFound(arn);
-    model::TableDef def = *current;
-    STATOR_RETURN_IF_ERROR(change(&def.tags));
-    if (def.tags == current->tags) return Status::OK();
-    Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
-    if (replaced.ok()) return Status::OK();
-    // Changed meanwhile, or deleted (and maybe re-created): look again.
-    Code code = replaced.status().code();
-    if (code != Code::kAborted && code != Code::kResourceNotFound) return replaced.status();
-  }
+  Status s =
+      ChangeTableDefinition(ctx, resource.table_name, [&](model::TableDef& def) -> Result<bool> {
+        const TagList before = def.tags;
+        STATOR_RETURN_IF_ERROR(change(&def.tags));
+        return def.tags != before;
+      }).status();
+  if (s.code() == Code::kResourceNotFound) return ResourceArnNotFound(arn);
+  return s;
 }
 
 // A NextToken is the position of the page's first tag, as ListTagsOfResource

@@ -1,14 +1,11 @@
 #include "ops/ttl.h"
 
 #include "model/number.h"
+#include "ops/tables.h"
 #include "storage/keys.h"
 
 namespace stator::ops {
 namespace {
-
-Status TableNotFound(const std::string& name) {
-  return Status::ResourceNotFound("Requested resource not found: Table: " + name + " not found");
-}
 
 // The new TTL settings of `def` for `spec`, with DynamoDB's refusals.
 Status ApplyTtl(model::TableDef& def, const TimeToLiveSpecification& spec, int64_t now) {
@@ -48,16 +45,12 @@ bool Expired(const model::Item& item, const std::string& attribute, int64_t now_
 
 Result<TimeToLiveSpecification> UpdateTimeToLive(const RequestContext& ctx,
                                                  const UpdateTimeToLiveRequest& req) {
-  // Published only over the definition it was computed from (as UpdateTable).
-  while (true) {
-    storage::TablePtr current = ctx.engine().FindTable(req.table_name);
-    if (current == nullptr) return TableNotFound(req.table_name);
-    model::TableDef def = *current;
-    STATOR_RETURN_IF_ERROR(ApplyTtl(def, req.specification, ctx.NowMicros()));
-    Result<storage::TablePtr> replaced = ctx.engine().ReplaceTable(std::move(def), current);
-    if (replaced.ok()) return req.specification;
-    if (replaced.status().code() != Code::kAborted) return replaced.status();
-  }
+  STATOR_RETURN_IF_ERROR(
+      ChangeTableDefinition(ctx, req.table_name, [&](model::TableDef& def) -> Result<bool> {
+        STATOR_RETURN_IF_ERROR(ApplyTtl(def, req.specification, ctx.NowMicros()));
+        return true;
+      }).status());
+  return req.specification;
 }
 
 Result<TimeToLiveDescription> DescribeTimeToLive(const RequestContext& ctx,
