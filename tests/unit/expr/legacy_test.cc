@@ -48,7 +48,7 @@ TEST(LegacyTest, ExpectedForms) {
       {{{"a", Cmp("EQ", {N("1")})}}, "(= a {N:1})"},
       {{{"a", Cmp("NE", {S("x")})}}, "(<> a {S:x})"},
       {{{"a", Cmp("LE", {N("1")})}}, "(<= a {N:1})"},
-      {{{"a", Cmp("LT", {B("b")})}}, "(< a {B:b})"},
+      {{{"a", Cmp("LT", {B("b")})}}, "(< a {B:java.nio.HeapByteBuffer[pos=0 lim=1 cap=1]})"},
       {{{"a", Cmp("GE", {S("x")})}}, "(>= a {S:x})"},
       {{{"a", Cmp("GT", {N("-2")})}}, "(> a {N:-2})"},
       {{{"a", Cmp("NOT_NULL")}}, "(attribute_exists a)"},

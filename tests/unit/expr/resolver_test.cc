@@ -160,11 +160,11 @@ TEST(ResolverTest, UnusedAcrossExpressions) {
   ASSERT_EQ(Proj(f.resolver, "#b, #n"), "b, name");
   EXPECT_EQ(f.resolver.CheckAllUsed().message(),
             "Value provided in ExpressionAttributeValues unused in expressions: keys: "
-            "{:b, :badtype, :l, :one, :ss, :t, :type}");
-  ASSERT_EQ(
-      Upd(f.resolver, "SET a = :b, c = :badtype, d = :l, e = :one, f = :ss, g = :t, h = :type"),
-      "SET a {BOOL:true}; SET c {S:STRING}; SET d {L:...}; SET e {N:1}; SET f {SS:...}; "
-      "SET g {S:y}; SET h {S:SS}");
+            "{:b, :badtype, :bin, :l, :one, :ss, :t, :type}");
+  ASSERT_EQ(Upd(f.resolver,
+                "SET a = :b, c = :badtype, d = :l, e = :one, f = :ss, g = :t, h = :type, i = :bin"),
+            "SET a {BOOL:true}; SET c {S:STRING}; SET d {L:...}; SET e {N:1}; SET f {SS:...}; "
+            "SET g {S:y}; SET h {S:SS}; SET i {B:java.nio.HeapByteBuffer[pos=0 lim=2 cap=2]}");
   EXPECT_TRUE(f.resolver.CheckAllUsed().ok());
 }
 
