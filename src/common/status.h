@@ -24,15 +24,15 @@ namespace stator {
 // DO NOT reorder: values are persisted nowhere, but tests and logs name them.
 enum class Code : unsigned char {
   kOk = 0,
-  kValidation,                 // ValidationException, 400
-  kSerialization,              // SerializationException, 400
-  kUnknownOperation,           // UnknownOperationException, 400
-  kMissingAuthenticationToken, // MissingAuthenticationTokenException, 400
-  kResourceNotFound,           // ResourceNotFoundException, 400
-  kResourceInUse,              // ResourceInUseException, 400
-  kConditionalCheckFailed,     // ConditionalCheckFailedException, 400
-  kLimitExceeded,              // LimitExceededException, 400
-  kRequestTooLarge,            // 413 Request Entity Too Large
+  kValidation,                  // ValidationException, 400
+  kSerialization,               // SerializationException, 400
+  kUnknownOperation,            // UnknownOperationException, 400
+  kMissingAuthenticationToken,  // MissingAuthenticationTokenException, 400
+  kResourceNotFound,            // ResourceNotFoundException, 400
+  kResourceInUse,               // ResourceInUseException, 400
+  kConditionalCheckFailed,      // ConditionalCheckFailedException, 400
+  kLimitExceeded,               // LimitExceededException, 400
+  kRequestTooLarge,             // 413 Request Entity Too Large
   kItemCollectionSizeLimitExceeded,
   kTransactionCanceled,
   kTransactionConflict,
@@ -44,13 +44,18 @@ enum class Code : unsigned char {
   kUnrecognizedClient,
   kInvalidSignature,
   kIncompleteSignature,
-  kExpiredIterator,            // ExpiredIteratorException (Streams), 400
-  kTrimmedDataAccess,          // TrimmedDataAccessException (Streams), 400
-  kInternal,                   // InternalServerError, 500
-  kIOError,                    // storage I/O failure -> InternalServerError
-  kCorruption,                 // persisted data failed to decode -> InternalServerError
-  kNotFound,                   // internal "no such record"; never sent as is
-  kAborted,                    // internal "lost a race, retry"; never sent as is
+  kExpiredIterator,                 // ExpiredIteratorException (Streams), 400
+  kTrimmedDataAccess,               // TrimmedDataAccessException (Streams), 400
+  kTableNotFound,                   // TableNotFoundException (backups, PITR), 400
+  kTableAlreadyExists,              // TableAlreadyExistsException (restores), 400
+  kBackupNotFound,                  // BackupNotFoundException, 400
+  kPointInTimeRecoveryUnavailable,  // PointInTimeRecoveryUnavailableException, 400
+  kInvalidRestoreTime,              // InvalidRestoreTimeException, 400
+  kInternal,                        // InternalServerError, 500
+  kIOError,                         // storage I/O failure -> InternalServerError
+  kCorruption,                      // persisted data failed to decode -> InternalServerError
+  kNotFound,                        // internal "no such record"; never sent as is
+  kAborted,                         // internal "lost a race, retry"; never sent as is
 };
 
 // Extra, typed facts an error carries to the wire (e.g. the item returned by
@@ -68,7 +73,9 @@ class [[nodiscard]] Status {
   static Status OK() { return Status(); }
   static Status Validation(std::string msg) { return {Code::kValidation, std::move(msg)}; }
   static Status Serialization(std::string msg) { return {Code::kSerialization, std::move(msg)}; }
-  static Status ResourceNotFound(std::string msg) { return {Code::kResourceNotFound, std::move(msg)}; }
+  static Status ResourceNotFound(std::string msg) {
+    return {Code::kResourceNotFound, std::move(msg)};
+  }
   static Status ResourceInUse(std::string msg) { return {Code::kResourceInUse, std::move(msg)}; }
   static Status LimitExceeded(std::string msg) { return {Code::kLimitExceeded, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
@@ -101,7 +108,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -126,17 +133,16 @@ class [[nodiscard]] Result {
 }  // namespace stator
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define STATOR_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::stator::Status _st = (expr);              \
-    if (!_st.ok()) return _st;                  \
+#define STATOR_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::stator::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)
 
 #define STATOR_CONCAT_INNER(a, b) a##b
 #define STATOR_CONCAT(a, b) STATOR_CONCAT_INNER(a, b)
 // `STATOR_ASSIGN_OR_RETURN(auto x, F())` binds the value or returns the error.
-#define STATOR_ASSIGN_OR_RETURN(lhs, expr)                         \
-  auto STATOR_CONCAT(_res_, __LINE__) = (expr);                    \
-  if (!STATOR_CONCAT(_res_, __LINE__).ok())                        \
-    return STATOR_CONCAT(_res_, __LINE__).status();                \
+#define STATOR_ASSIGN_OR_RETURN(lhs, expr)                                                  \
+  auto STATOR_CONCAT(_res_, __LINE__) = (expr);                                             \
+  if (!STATOR_CONCAT(_res_, __LINE__).ok()) return STATOR_CONCAT(_res_, __LINE__).status(); \
   lhs = std::move(STATOR_CONCAT(_res_, __LINE__)).value()

@@ -129,8 +129,24 @@ struct StreamDef {
 // past are deleted by a background sweep while enabled.
 struct TtlSpec {
   bool enabled = false;
-  std::string attribute;        // kept after disabling, for the next UpdateTimeToLive check
-  int64_t updated_micros = 0;   // the last UpdateTimeToLive (0: never)
+  std::string attribute;       // kept after disabling, for the next UpdateTimeToLive check
+  int64_t updated_micros = 0;  // the last UpdateTimeToLive (0: never)
+};
+
+// Point-in-time recovery (docs/design/pitr.md): while enabled, the table's
+// changes are logged and kept, with periodic base snapshots, for
+// `recovery_days`, so it can be restored to any second of that window.
+struct PitrSpec {
+  bool enabled = false;
+  int recovery_days = 35;      // 1-35
+  int64_t enabled_micros = 0;  // when it was last enabled (0 while disabled)
+};
+
+// Where a restored table's data came from (DescribeTable's RestoreSummary).
+struct RestoreInfo {
+  std::string source_backup_arn;  // "" for a point-in-time restore
+  std::string source_table_arn;
+  int64_t restore_micros = 0;  // the backup's time, or the point in time restored
 };
 
 struct SseSpec {
@@ -153,6 +169,8 @@ struct TableDef {
   StreamSpec stream;
   std::vector<StreamDef> streams;  // oldest first; the enabled one (if any) last
   TtlSpec ttl;
+  PitrSpec pitr;
+  std::optional<RestoreInfo> restore;  // a restored table only
   SseSpec sse;
   TableClass table_class = TableClass::kStandard;
   int64_t table_class_update_micros = 0;
@@ -161,8 +179,10 @@ struct TableDef {
   uint32_t next_index_id = 1;  // the id the next index will get
 
   bool has_range() const { return key.range.has_value(); }
-  // Whether item changes are recorded in the change log (a stream is enabled).
-  bool logs_changes() const { return !streams.empty() && streams.back().enabled(); }
+  bool stream_enabled() const { return !streams.empty() && streams.back().enabled(); }
+  // Whether item changes are recorded in the change log (a stream or
+  // point-in-time recovery is enabled).
+  bool logs_changes() const { return stream_enabled() || pitr.enabled; }
 };
 
 }  // namespace stator::model

@@ -28,8 +28,6 @@ Result<TableChange> ChangeTableDefinition(
   }
 }
 
-namespace {
-
 TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std::string status) {
   TableDescription d;
   d.stats = ctx.engine().GetStats(def->table_id);
@@ -43,8 +41,6 @@ TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std:
   d.status = std::move(status);
   return d;
 }
-
-}  // namespace
 
 Result<storage::TablePtr> FindTableForItemOp(const RequestContext& ctx, const std::string& name) {
   storage::TablePtr table = ctx.engine().FindTable(name);
@@ -121,7 +117,11 @@ Result<TableDescription> DeleteTable(const RequestContext& ctx, const std::strin
         "deletion protection first.");
   }
   TableDescription desc = Describe(ctx, table, "DELETING");
-  STATOR_RETURN_IF_ERROR(ctx.engine().DeleteTable(table_name));
+  // As DynamoDB, deleting a table with point-in-time recovery keeps a SYSTEM
+  // backup of its last state (ops/backups.h).
+  std::optional<std::string> final_backup;
+  if (table->pitr.enabled) final_backup = table_name + "$DeletedTableBackup";
+  STATOR_RETURN_IF_ERROR(ctx.engine().DeleteTable(table_name, final_backup));
   // DynamoDB's DeleteTable answer leaves the indexes out.
   auto shown = std::make_shared<model::TableDef>(*table);
   shown->local_indexes.clear();

@@ -150,6 +150,10 @@ Result<TableChange> ChangeTableDefinition(
 // "Requested resource not found: Table: NAME not found".
 Status TableNotFound(const std::string& name);
 
+// The description of table `def` in `status` (CREATING, ACTIVE, UPDATING,
+// DELETING), with its current statistics.
+TableDescription Describe(const RequestContext& ctx, storage::TablePtr def, std::string status);
+
 // The table named `name`, or DynamoDB's ResourceNotFoundException for item
 // operations ("Requested resource not found").
 Result<storage::TablePtr> FindTableForItemOp(const RequestContext& ctx, const std::string& name);

@@ -8,6 +8,7 @@
 #include "auth/authorization_header.h"
 #include "common/crc32.h"
 #include "common/ids.h"
+#include "protocol/backups_json.h"
 #include "protocol/batch_json.h"
 #include "protocol/errors.h"
 #include "protocol/item_json.h"
@@ -106,6 +107,52 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeListTagsOfResource(body), &ops::ListTagsOfResource,
                     &EncodeListTagsOfResource);
+       }},
+      {"CreateBackup",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeCreateBackup(body), &ops::CreateBackup, &EncodeCreateBackup);
+       }},
+      {"DescribeBackup",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto arn = DecodeBackupArn(body);
+         if (!arn.ok()) return arn.status();
+         auto desc = ops::DescribeBackup(ctx, *arn);
+         if (!desc.ok()) return desc.status();
+         return EncodeBackupDescription(*desc, ctx);
+       }},
+      {"DeleteBackup",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto arn = DecodeBackupArn(body);
+         if (!arn.ok()) return arn.status();
+         auto desc = ops::DeleteBackup(ctx, *arn);
+         if (!desc.ok()) return desc.status();
+         return EncodeBackupDescription(*desc, ctx);
+       }},
+      {"ListBackups",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeListBackups(body), &ops::ListBackups, &EncodeListBackups);
+       }},
+      {"RestoreTableFromBackup",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeRestoreTableFromBackup(body);
+         if (!req.ok()) return req.status();
+         return TableResult(ctx, ops::RestoreTableFromBackup(ctx, *req), "TableDescription");
+       }},
+      {"UpdateContinuousBackups",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeUpdateContinuousBackups(body), &ops::UpdateContinuousBackups,
+                    &EncodeContinuousBackups);
+       }},
+      {"DescribeContinuousBackups",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeDescribeContinuousBackups(body), &ops::DescribeContinuousBackups,
+                    &EncodeContinuousBackups);
+       }},
+      {"RestoreTableToPointInTime",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         auto req = DecodeRestoreTableToPointInTime(body);
+         if (!req.ok()) return req.status();
+         return TableResult(ctx, ops::RestoreTableToPointInTime(ctx, *req), "TableDescription");
        }},
       {"PutItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {

@@ -63,6 +63,16 @@ std::string ErrorType(Code code) {
       return std::string(kDynamo) + "ExpiredIteratorException";
     case Code::kTrimmedDataAccess:
       return std::string(kDynamo) + "TrimmedDataAccessException";
+    case Code::kTableNotFound:
+      return std::string(kDynamo) + "TableNotFoundException";
+    case Code::kTableAlreadyExists:
+      return std::string(kDynamo) + "TableAlreadyExistsException";
+    case Code::kBackupNotFound:
+      return std::string(kDynamo) + "BackupNotFoundException";
+    case Code::kPointInTimeRecoveryUnavailable:
+      return std::string(kDynamo) + "PointInTimeRecoveryUnavailableException";
+    case Code::kInvalidRestoreTime:
+      return std::string(kDynamo) + "InvalidRestoreTimeException";
     case Code::kTransactionCanceled:
       return std::string(kDynamo) + "TransactionCanceledException";
     case Code::kTransactionConflict:

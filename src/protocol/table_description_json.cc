@@ -1,4 +1,7 @@
-// Encoders of the table operations' responses (declared in table_json.h).
+// Encoders of the table operations' responses (declared in table_json.h and
+// table_description_json.h).
+#include "protocol/table_description_json.h"
+
 #include <algorithm>
 
 #include "common/time_format.h"
@@ -9,35 +12,14 @@ namespace {
 
 using model::BillingMode;
 
-// DynamoDB's timestamps: epoch seconds with millisecond fraction.
-double Seconds(int64_t micros) { return static_cast<double>(micros / 1000) / 1000.0; }
-
 Json EncodeThroughput(const model::Throughput& t) {
   Json out = {{"NumberOfDecreasesToday", t.decreases_today},
               {"ReadCapacityUnits", t.read_units},
               {"WriteCapacityUnits", t.write_units}};
-  if (t.last_increase_micros != 0) out["LastIncreaseDateTime"] = Seconds(t.last_increase_micros);
-  if (t.last_decrease_micros != 0) out["LastDecreaseDateTime"] = Seconds(t.last_decrease_micros);
-  return out;
-}
-
-Json EncodeProjection(const model::Projection& p) {
-  Json out = Json::object();
-  switch (p.type) {
-    case model::ProjectionType::kAll:
-      out["ProjectionType"] = "ALL";
-      break;
-    case model::ProjectionType::kKeysOnly:
-      out["ProjectionType"] = "KEYS_ONLY";
-      break;
-    case model::ProjectionType::kInclude: {
-      out["ProjectionType"] = "INCLUDE";
-      std::vector<std::string> sorted = p.non_key_attributes;  // DynamoDB sorts them
-      std::sort(sorted.begin(), sorted.end());
-      out["NonKeyAttributes"] = sorted;
-      break;
-    }
-  }
+  if (t.last_increase_micros != 0)
+    out["LastIncreaseDateTime"] = EpochSeconds(t.last_increase_micros);
+  if (t.last_decrease_micros != 0)
+    out["LastDecreaseDateTime"] = EpochSeconds(t.last_decrease_micros);
   return out;
 }
 
@@ -74,7 +56,48 @@ Json EncodeIndex(const model::IndexDef& index, const std::string& table_arn, boo
   return out;
 }
 
+// Where a restored table's data came from.
+Json EncodeRestoreSummary(const model::RestoreInfo& restore, const std::string& table_status) {
+  Json out = {{"SourceTableArn", restore.source_table_arn},
+              {"RestoreDateTime", EpochSeconds(restore.restore_micros)},
+              {"RestoreInProgress", table_status == "CREATING"}};
+  if (!restore.source_backup_arn.empty()) out["SourceBackupArn"] = restore.source_backup_arn;
+  return out;
+}
+
 }  // namespace
+
+double EpochSeconds(int64_t micros) { return static_cast<double>(micros / 1000) / 1000.0; }
+
+Json EncodeProjection(const model::Projection& p) {
+  Json out = Json::object();
+  switch (p.type) {
+    case model::ProjectionType::kAll:
+      out["ProjectionType"] = "ALL";
+      break;
+    case model::ProjectionType::kKeysOnly:
+      out["ProjectionType"] = "KEYS_ONLY";
+      break;
+    case model::ProjectionType::kInclude: {
+      out["ProjectionType"] = "INCLUDE";
+      std::vector<std::string> sorted = p.non_key_attributes;  // DynamoDB sorts them
+      std::sort(sorted.begin(), sorted.end());
+      out["NonKeyAttributes"] = sorted;
+      break;
+    }
+  }
+  return out;
+}
+
+Json EncodeSseDescription(const model::TableDef& t, const ops::RequestContext& ctx) {
+  std::string key = t.sse.kms_master_key_id;
+  if (key.rfind("arn:", 0) != 0) {
+    // A key id or alias is reported as the ARN of the key in this account.
+    key = "arn:aws:kms:" + ctx.region + ":" + ctx.env->account_id + ":key/" +
+          (key.empty() ? t.uuid : key);
+  }
+  return {{"Status", "ENABLED"}, {"SSEType", "KMS"}, {"KMSMasterKeyArn", key}};
+}
 
 std::string_view ViewTypeName(model::StreamViewType t) {
   switch (t) {
@@ -117,7 +140,7 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
   out["TableName"] = t.name;
   out["KeySchema"] = EncodeKeySchema(t.key);
   out["TableStatus"] = desc.status;
-  out["CreationDateTime"] = Seconds(t.creation_micros);
+  out["CreationDateTime"] = EpochSeconds(t.creation_micros);
   out["ProvisionedThroughput"] = EncodeThroughput(t.throughput);
   out["TableSizeBytes"] = desc.stats.size_bytes;
   out["ItemCount"] = desc.stats.item_count;
@@ -126,7 +149,7 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
   if (t.billing_mode == BillingMode::kPayPerRequest) {
     Json summary = {{"BillingMode", "PAY_PER_REQUEST"}};
     if (t.billing_mode_update_micros != 0) {
-      summary["LastUpdateToPayPerRequestDateTime"] = Seconds(t.billing_mode_update_micros);
+      summary["LastUpdateToPayPerRequestDateTime"] = EpochSeconds(t.billing_mode_update_micros);
     }
     out["BillingModeSummary"] = std::move(summary);
     out["WarmThroughput"] = WarmThroughput();
@@ -155,20 +178,13 @@ Json EncodeTableDescription(const ops::TableDescription& desc, const ops::Reques
     out["LatestStreamLabel"] = t.stream.label;
     out["LatestStreamArn"] = desc.table_arn + "/stream/" + t.stream.label;
   }
-  if (t.sse.enabled) {
-    std::string key = t.sse.kms_master_key_id;
-    if (key.rfind("arn:", 0) != 0) {
-      // A key id or alias is reported as the ARN of the key in this account.
-      key = "arn:aws:kms:" + ctx.region + ":" + ctx.env->account_id + ":key/" +
-            (key.empty() ? t.uuid : key);
-    }
-    out["SSEDescription"] = {{"Status", "ENABLED"}, {"SSEType", "KMS"}, {"KMSMasterKeyArn", key}};
-  }
+  if (t.sse.enabled) out["SSEDescription"] = EncodeSseDescription(t, ctx);
+  if (t.restore) out["RestoreSummary"] = EncodeRestoreSummary(*t.restore, desc.status);
   if (t.table_class_update_micros != 0) {
     out["TableClassSummary"] = {
         {"TableClass",
          t.table_class == model::TableClass::kStandard ? "STANDARD" : "STANDARD_INFREQUENT_ACCESS"},
-        {"LastUpdateDateTime", Seconds(t.table_class_update_micros)}};
+        {"LastUpdateDateTime", EpochSeconds(t.table_class_update_micros)}};
   }
   out["DeletionProtectionEnabled"] = t.deletion_protection;
   return out;

@@ -4,57 +4,26 @@
 
 #include "common/time_format.h"
 #include "model/attribute_value.h"
+#include "protocol/table_input_json.h"
 
 namespace stator::protocol {
 namespace {
 
-using model::BillingMode;
-using model::ProjectionType;
 using model::StreamViewType;
 
 // ---- phase 1: JSON types into raw members ----
+// (The members CreateTable shares with the restores: table_input_json.h.)
 
-struct RawKeyElement {
-  std::optional<std::string> name, key_type;
-};
 struct RawAttributeDefinition {
   std::optional<std::string> name, type;
-};
-struct RawThroughput {
-  std::optional<int64_t> read, write;
-};
-struct RawProjection {
-  std::optional<std::string> type;
-  std::optional<std::vector<std::string>> non_key;
-};
-struct RawIndex {
-  std::optional<std::string> name;
-  std::optional<std::vector<RawKeyElement>> key_schema;
-  std::optional<RawProjection> projection;
-  std::optional<RawThroughput> throughput;
 };
 struct RawStream {
   std::optional<bool> enabled;
   std::optional<std::string> view_type;
 };
-struct RawSse {
-  std::optional<bool> enabled;
-  std::optional<std::string> type, kms_key;
-};
 struct RawTag {
   std::optional<std::string> key, value;
 };
-
-std::optional<std::vector<RawKeyElement>> ReadKeySchema(ShapeReader& r, const Json& obj) {
-  const Json* list = r.List(obj, "KeySchema");
-  if (list == nullptr) return std::nullopt;
-  std::vector<RawKeyElement> out;
-  for (const auto& e : *list) {
-    if (!r.StructValue(e, "KeySchemaElement")) break;
-    out.push_back({r.String(e, "AttributeName"), r.String(e, "KeyType")});
-  }
-  return out;
-}
 
 std::optional<std::vector<RawAttributeDefinition>> ReadAttributeDefinitions(ShapeReader& r,
                                                                             const Json& obj) {
@@ -64,33 +33,6 @@ std::optional<std::vector<RawAttributeDefinition>> ReadAttributeDefinitions(Shap
   for (const auto& e : *list) {
     if (!r.StructValue(e, "AttributeDefinition")) break;
     out.push_back({r.String(e, "AttributeName"), r.String(e, "AttributeType")});
-  }
-  return out;
-}
-
-std::optional<RawThroughput> ReadThroughput(ShapeReader& r, const Json& obj) {
-  const Json* t = r.Struct(obj, "ProvisionedThroughput", "ProvisionedThroughput");
-  if (t == nullptr) return std::nullopt;
-  return RawThroughput{r.Long(*t, "ReadCapacityUnits"), r.Long(*t, "WriteCapacityUnits")};
-}
-
-std::optional<std::vector<RawIndex>> ReadIndexes(ShapeReader& r, const Json& obj,
-                                                 std::string_view key, std::string_view cls,
-                                                 bool global) {
-  const Json* list = r.List(obj, key);
-  if (list == nullptr) return std::nullopt;
-  std::vector<RawIndex> out;
-  for (const auto& e : *list) {
-    if (!r.StructValue(e, cls)) break;
-    RawIndex index;
-    index.name = r.String(e, "IndexName");
-    index.key_schema = ReadKeySchema(r, e);
-    if (const Json* p = r.Struct(e, "Projection", "Projection")) {
-      index.projection =
-          RawProjection{r.String(*p, "ProjectionType"), r.StringList(*p, "NonKeyAttributes")};
-    }
-    if (global) index.throughput = ReadThroughput(r, e);
-    out.push_back(std::move(index));
   }
   return out;
 }
@@ -109,20 +51,12 @@ std::vector<RawIndexUpdate> ReadIndexUpdates(ShapeReader& r, const Json& list) {
     if (!r.StructValue(e, "GlobalSecondaryIndexUpdate")) break;
     RawIndexUpdate u;
     if (const Json* c = r.Struct(e, "Create", "CreateGlobalSecondaryIndexAction")) {
-      RawIndex index;
-      index.name = r.String(*c, "IndexName");
-      index.key_schema = ReadKeySchema(r, *c);
-      if (const Json* p = r.Struct(*c, "Projection", "Projection")) {
-        index.projection =
-            RawProjection{r.String(*p, "ProjectionType"), r.StringList(*p, "NonKeyAttributes")};
-      }
-      index.throughput = ReadThroughput(r, *c);
-      u.create = std::move(index);
+      u.create = ReadIndex(r, *c, /*global=*/true);
     }
     if (const Json* c = r.Struct(e, "Update", "UpdateGlobalSecondaryIndexAction")) {
       RawIndex index;
       index.name = r.String(*c, "IndexName");
-      index.throughput = ReadThroughput(r, *c);
+      index.throughput = ReadThroughput(r, *c, "ProvisionedThroughput");
       u.update = std::move(index);
     }
     if (const Json* c = r.Struct(e, "Delete", "DeleteGlobalSecondaryIndexAction")) {
@@ -141,12 +75,6 @@ std::optional<RawStream> ReadStream(ShapeReader& r, const Json& obj) {
   return RawStream{r.Bool(*s, "StreamEnabled"), r.String(*s, "StreamViewType")};
 }
 
-std::optional<RawSse> ReadSse(ShapeReader& r, const Json& obj) {
-  const Json* s = r.Struct(obj, "SSESpecification", "SSESpecification");
-  if (s == nullptr) return std::nullopt;
-  return RawSse{r.Bool(*s, "Enabled"), r.String(*s, "SSEType"), r.String(*s, "KMSMasterKeyId")};
-}
-
 std::vector<RawTag> ReadTags(ShapeReader& r, const Json& obj) {
   std::vector<RawTag> out;
   const Json* list = r.List(obj, "Tags");
@@ -160,112 +88,16 @@ std::vector<RawTag> ReadTags(ShapeReader& r, const Json& obj) {
 
 // ---- phase 2: member constraints ----
 
-const std::vector<std::string_view> kKeyTypes = {"HASH", "RANGE"};
 const std::vector<std::string_view> kAttributeTypes = {"B", "N", "S"};
-const std::vector<std::string_view> kProjectionTypes = {"ALL", "INCLUDE", "KEYS_ONLY"};
-const std::vector<std::string_view> kBillingModes = {"PROVISIONED", "PAY_PER_REQUEST"};
 const std::vector<std::string_view> kStreamViewTypes = {"NEW_IMAGE", "OLD_IMAGE",
                                                         "NEW_AND_OLD_IMAGES", "KEYS_ONLY"};
-const std::vector<std::string_view> kSseTypes = {"AES256", "KMS"};
-
-// Lists of structures print as DynamoDB's (Java) object renderings.
-std::string RenderKeySchema(const std::vector<RawKeyElement>& keys) {
-  std::string out = "[";
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += "KeySchemaElement(AttributeName=" + keys[i].name.value_or("null") +
-           ", KeyType=" + keys[i].key_type.value_or("null") + ")";
-  }
-  return Constraints::Quote(out + "]");
-}
-
-std::string Member(const std::string& list_path, size_t index, std::string_view member) {
-  return list_path + "." + std::to_string(index + 1) + ".member." + std::string(member);
-}
-
-// A table's and a local index's key have at most 2 elements; a global index's
-// key is not bounded here (multi-attribute keys: the semantic checks limit it).
-void CheckKeySchema(Constraints& c, const std::optional<std::vector<RawKeyElement>>& keys,
-                    const std::string& path, bool check_key_type_enum, bool global_index = false) {
-  if (!keys) {
-    c.NotNull(path);
-    return;
-  }
-  if (keys->empty()) {
-    c.Add(RenderKeySchema(*keys), path, "Member must have length greater than or equal to 1");
-  } else if (keys->size() > 2 && !global_index) {
-    c.Add(RenderKeySchema(*keys), path, "Member must have length less than or equal to 2");
-  }
-  for (size_t i = 0; i < keys->size(); ++i) {
-    const auto& k = (*keys)[i];
-    if (!k.name) {
-      c.NotNull(Member(path, i, "attributeName"));
-    } else {
-      c.StringLength(*k.name, Member(path, i, "attributeName"), 1, 255);
-    }
-    if (!k.key_type) {
-      c.NotNull(Member(path, i, "keyType"));
-    } else if (check_key_type_enum) {
-      c.Enum(*k.key_type, Member(path, i, "keyType"), kKeyTypes);
-    }
-  }
-}
-
-void CheckThroughput(Constraints& c, const std::optional<RawThroughput>& t,
-                     const std::string& path) {
-  if (!t) return;
-  if (!t->write) {
-    c.NotNull(path + ".writeCapacityUnits");
-  } else {
-    c.ValueRange(*t->write, path + ".writeCapacityUnits", 1, std::nullopt);
-  }
-  if (!t->read) {
-    c.NotNull(path + ".readCapacityUnits");
-  } else {
-    c.ValueRange(*t->read, path + ".readCapacityUnits", 1, std::nullopt);
-  }
-}
-
-void CheckIndexes(Constraints& c, const std::optional<std::vector<RawIndex>>& indexes,
-                  const std::string& path, bool global) {
-  if (!indexes) return;
-  for (size_t i = 0; i < indexes->size(); ++i) {
-    const auto& index = (*indexes)[i];
-    std::string base = path + "." + std::to_string(i + 1) + ".member";
-    if (!index.name) {
-      c.NotNull(base + ".indexName");
-    } else {
-      c.TableName(index.name, base + ".indexName", true);
-    }
-    CheckKeySchema(c, index.key_schema, base + ".keySchema", false, global);
-    if (!index.projection) {
-      c.NotNull(base + ".projection");
-    } else {
-      if (index.projection->type) {
-        c.Enum(*index.projection->type, base + ".projection.projectionType", kProjectionTypes);
-      }
-      if (index.projection->non_key && index.projection->non_key->empty()) {
-        c.Add("'[]'", base + ".projection.nonKeyAttributes",
-              "Member must have length greater than or equal to 1");
-      }
-    }
-    if (global) CheckThroughput(c, index.throughput, base + ".provisionedThroughput");
-  }
-}
 
 void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& updates) {
   for (size_t i = 0; i < updates.size(); ++i) {
     const RawIndexUpdate& u = updates[i];
     const std::string base = "globalSecondaryIndexUpdates." + std::to_string(i + 1) + ".member";
-    auto name = [&](const RawIndex& index, const std::string& path) {
-      if (!index.name) {
-        c.NotNull(path + ".indexName");
-      } else {
-        c.TableName(index.name, path + ".indexName", true);
-      }
-    };
     if (u.update) {
-      name(*u.update, base + ".update");
+      c.TableName(u.update->name, base + ".update.indexName", /*required=*/true);
       if (!u.update->throughput) {
         c.NotNull(base + ".update.provisionedThroughput");
       } else {
@@ -274,12 +106,9 @@ void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& update
     }
     if (u.create) {
       const std::string path = base + ".create";
-      name(*u.create, path);
-      if (!u.create->key_schema) {
-        c.NotNull(path + ".keySchema");
-      } else {
-        CheckKeySchema(c, u.create->key_schema, path + ".keySchema", false, true);
-      }
+      c.TableName(u.create->name, path + ".indexName", /*required=*/true);
+      CheckKeySchema(c, u.create->key_schema, path + ".keySchema", KeySchemaOwner::kGlobalIndex);
+      // Not CheckIndexes' projection check: NonKeyAttributes' length is not checked here.
       if (!u.create->projection) {
         c.NotNull(path + ".projection");
       } else if (u.create->projection->type) {
@@ -287,7 +116,7 @@ void CheckIndexUpdates(Constraints& c, const std::vector<RawIndexUpdate>& update
       }
       CheckThroughput(c, u.create->throughput, path + ".provisionedThroughput");
     }
-    if (u.remove) name(*u.remove, base + ".delete");
+    if (u.remove) c.TableName(u.remove->name, base + ".delete.indexName", /*required=*/true);
   }
 }
 
@@ -299,20 +128,20 @@ void CheckStreamAndSse(Constraints& c, const std::optional<RawStream>& stream,
       c.Enum(*stream->view_type, "streamSpecification.streamViewType", kStreamViewTypes);
     }
   }
-  if (sse && sse->type) c.Enum(*sse->type, "sSESpecification.sSEType", kSseTypes);
+  CheckSse(c, sse, "sSESpecification");
 }
 
 void CheckTags(Constraints& c, const std::vector<RawTag>& tags) {
   for (size_t i = 0; i < tags.size(); ++i) {
     if (!tags[i].key) {
-      c.NotNull(Member("tags", i, "key"));
+      c.NotNull(MemberPath("tags", i, "key"));
     } else {
-      c.StringLength(*tags[i].key, Member("tags", i, "key"), 1, 128);
+      c.StringLength(*tags[i].key, MemberPath("tags", i, "key"), 1, 128);
     }
     if (!tags[i].value) {
-      c.NotNull(Member("tags", i, "value"));
+      c.NotNull(MemberPath("tags", i, "value"));
     } else {
-      c.StringLength(*tags[i].value, Member("tags", i, "value"), 0, 256);
+      c.StringLength(*tags[i].value, MemberPath("tags", i, "value"), 0, 256);
     }
   }
 }
@@ -337,39 +166,6 @@ model::Type AttributeType(const std::string& t) {
   return t == "S" ? model::Type::kS : t == "N" ? model::Type::kN : model::Type::kB;
 }
 
-std::vector<ops::KeySchemaElementInput> ToKeySchema(const std::vector<RawKeyElement>& raw) {
-  std::vector<ops::KeySchemaElementInput> out;
-  for (const auto& k : raw) {
-    ops::KeyType type = *k.key_type == "HASH"    ? ops::KeyType::kHash
-                        : *k.key_type == "RANGE" ? ops::KeyType::kRange
-                                                 : ops::KeyType::kInvalid;
-    out.push_back({*k.name, type});
-  }
-  return out;
-}
-
-ops::ThroughputInput ToThroughput(const RawThroughput& t) { return {*t.read, *t.write}; }
-
-std::vector<ops::IndexInput> ToIndexes(const std::vector<RawIndex>& raw) {
-  std::vector<ops::IndexInput> out;
-  for (const auto& r : raw) {
-    ops::IndexInput in;
-    in.index_name = *r.name;
-    in.key_schema = ToKeySchema(*r.key_schema);
-    if (r.projection->type) {
-      in.projection_type_given = true;
-      const auto& t = *r.projection->type;
-      in.projection.type = t == "ALL"       ? ProjectionType::kAll
-                           : t == "INCLUDE" ? ProjectionType::kInclude
-                                            : ProjectionType::kKeysOnly;
-    }
-    if (r.projection->non_key) in.projection.non_key_attributes = *r.projection->non_key;
-    if (r.throughput) in.throughput = ToThroughput(*r.throughput);
-    out.push_back(std::move(in));
-  }
-  return out;
-}
-
 StreamViewType ToViewType(const std::string& v) {
   if (v == "KEYS_ONLY") return StreamViewType::kKeysOnly;
   if (v == "NEW_IMAGE") return StreamViewType::kNewImage;
@@ -384,8 +180,6 @@ ops::StreamSpecInput ToStream(const RawStream& s) {
   return in;
 }
 
-ops::SseInput ToSse(const RawSse& s) { return ops::SseInput{s.enabled, s.type, s.kms_key}; }
-
 }  // namespace
 
 Result<ops::CreateTableRequest> DecodeCreateTable(const Json& body) {
@@ -393,12 +187,14 @@ Result<ops::CreateTableRequest> DecodeCreateTable(const Json& body) {
   auto table_name = r.String(body, "TableName");
   auto defs = ReadAttributeDefinitions(r, body);
   auto keys = ReadKeySchema(r, body);
-  auto throughput = ReadThroughput(r, body);
-  auto lsis = ReadIndexes(r, body, "LocalSecondaryIndexes", "LocalSecondaryIndex", false);
-  auto gsis = ReadIndexes(r, body, "GlobalSecondaryIndexes", "GlobalSecondaryIndex", true);
+  auto throughput = ReadThroughput(r, body, "ProvisionedThroughput");
+  auto lsis = ReadIndexes(r, body, "LocalSecondaryIndexes", "LocalSecondaryIndex",
+                          /*global=*/false);
+  auto gsis = ReadIndexes(r, body, "GlobalSecondaryIndexes", "GlobalSecondaryIndex",
+                          /*global=*/true);
   auto billing = r.String(body, "BillingMode");
   auto stream = ReadStream(r, body);
-  auto sse = ReadSse(r, body);
+  auto sse = ReadSse(r, body, "SSESpecification");
   auto tags = ReadTags(r, body);
   auto table_class = r.String(body, "TableClass");
   auto deletion_protection = r.Bool(body, "DeletionProtectionEnabled");
@@ -426,10 +222,10 @@ Result<ops::CreateTableRequest> DecodeCreateTable(const Json& body) {
   }
   c.TableName(table_name, "tableName", true);
   CheckThroughput(c, throughput, "provisionedThroughput");
-  CheckKeySchema(c, keys, "keySchema", true);
-  CheckIndexes(c, lsis, "localSecondaryIndexes", false);
-  CheckIndexes(c, gsis, "globalSecondaryIndexes", true);
-  if (billing) c.Enum(*billing, "billingMode", kBillingModes);
+  CheckKeySchema(c, keys, "keySchema", KeySchemaOwner::kTable);
+  CheckIndexes(c, lsis, "localSecondaryIndexes", /*global=*/false);
+  CheckIndexes(c, gsis, "globalSecondaryIndexes", /*global=*/true);
+  CheckBillingMode(c, billing, "billingMode");
   CheckStreamAndSse(c, stream, sse);
   CheckTags(c, tags);
   STATOR_RETURN_IF_ERROR(c.status());
@@ -439,10 +235,7 @@ Result<ops::CreateTableRequest> DecodeCreateTable(const Json& body) {
   for (const auto& d : *defs)
     req.attribute_definitions.push_back({*d.name, AttributeType(*d.type)});
   req.key_schema = ToKeySchema(*keys);
-  if (billing) {
-    req.billing_mode =
-        *billing == "PROVISIONED" ? BillingMode::kProvisioned : BillingMode::kPayPerRequest;
-  }
+  if (billing) req.billing_mode = ToBillingMode(*billing);
   if (throughput) req.throughput = ToThroughput(*throughput);
   if (lsis) req.local_indexes = ToIndexes(*lsis);
   if (gsis) req.global_indexes = ToIndexes(*gsis);
@@ -469,10 +262,10 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
   ShapeReader r;
   auto table_name = r.String(body, "TableName");
   auto defs = ReadAttributeDefinitions(r, body);
-  auto throughput = ReadThroughput(r, body);
+  auto throughput = ReadThroughput(r, body, "ProvisionedThroughput");
   auto billing = r.String(body, "BillingMode");
   auto stream = ReadStream(r, body);
-  auto sse = ReadSse(r, body);
+  auto sse = ReadSse(r, body, "SSESpecification");
   auto table_class = r.String(body, "TableClass");
   auto deletion_protection = r.Bool(body, "DeletionProtectionEnabled");
   const Json* gsi_updates = r.List(body, "GlobalSecondaryIndexUpdates");
@@ -485,7 +278,7 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
   Constraints c;
   c.TableName(table_name, "tableName", true);
   CheckThroughput(c, throughput, "provisionedThroughput");
-  if (billing) c.Enum(*billing, "billingMode", kBillingModes);
+  CheckBillingMode(c, billing, "billingMode");
   CheckStreamAndSse(c, stream, sse);
   CheckIndexUpdates(c, index_updates);
   STATOR_RETURN_IF_ERROR(c.status());
@@ -497,10 +290,7 @@ Result<ops::UpdateTableRequest> DecodeUpdateTable(const Json& body) {
       if (d.name && d.type) req.attribute_definitions.push_back({*d.name, AttributeType(*d.type)});
     }
   }
-  if (billing) {
-    req.billing_mode =
-        *billing == "PROVISIONED" ? BillingMode::kProvisioned : BillingMode::kPayPerRequest;
-  }
+  if (billing) req.billing_mode = ToBillingMode(*billing);
   if (throughput) req.throughput = ToThroughput(*throughput);
   if (stream) req.stream = ToStream(*stream);
   if (sse) req.sse = ToSse(*sse);

@@ -13,6 +13,7 @@
 
 #include "common/logging.h"
 #include "http/server.h"
+#include "ops/backups.h"
 #include "ops/context.h"
 #include "ops/transactions.h"
 #include "ops/ttl.h"
@@ -117,19 +118,20 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
   }
   STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, clock));
   storage::Engine* engine = parts->engine.get();
-  parts->trimmer = std::make_unique<Housekeeper>(
-      [engine] {
-        Status s = engine->TrimChangeLogs();
-        if (!s.ok()) spdlog::warn("trimming change logs failed: {}", s.message());
-      },
-      std::chrono::seconds(60));
-
   ops::OpsEnv env;
-  env.engine = parts->engine.get();
+  env.engine = engine;
   env.transaction_tokens = &parts->transaction_tokens;
   env.clock = clock;
   env.default_region = config.region;
   env.account_id = config.account_id;
+  parts->trimmer = std::make_unique<Housekeeper>(
+      [env] {
+        Status s = env.engine->MaintainHistory();
+        if (!s.ok()) spdlog::warn("maintaining change logs and snapshots failed: {}", s.message());
+        s = ops::ExpireSystemBackups(env);
+        if (!s.ok()) spdlog::warn("expiring system backups failed: {}", s.message());
+      },
+      std::chrono::seconds(60));
   parts->dispatcher = std::make_unique<protocol::Dispatcher>(env);
   parts->ttl_sweeper = std::make_unique<Housekeeper>(
       [env] {

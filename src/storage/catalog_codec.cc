@@ -145,7 +145,7 @@ std::vector<IndexDef> GetIndexes(Reader& r, uint8_t version) {
 
 std::string EncodeTableDef(const TableDef& def) {
   Writer w;
-  w.Byte(kCatalogFormatV5);
+  w.Byte(kCatalogFormatV6);
   w.U64(def.table_id);
   w.Str(def.name);
   w.Str(def.uuid);
@@ -187,13 +187,22 @@ std::string EncodeTableDef(const TableDef& def) {
   w.Byte(def.ttl.enabled ? 1 : 0);
   w.Str(def.ttl.attribute);
   w.I64(def.ttl.updated_micros);
+  w.Byte(def.pitr.enabled ? 1 : 0);
+  w.U64(static_cast<uint64_t>(def.pitr.recovery_days));
+  w.I64(def.pitr.enabled_micros);
+  w.Byte(def.restore ? 1 : 0);
+  if (def.restore) {
+    w.Str(def.restore->source_backup_arn);
+    w.Str(def.restore->source_table_arn);
+    w.I64(def.restore->restore_micros);
+  }
   return w.Take();
 }
 
 Result<TableDef> DecodeTableDef(std::string_view bytes) {
   Reader r(bytes);
   const uint8_t version = r.Byte();
-  if (version < kCatalogFormatV1 || version > kCatalogFormatV5) {
+  if (version < kCatalogFormatV1 || version > kCatalogFormatV6) {
     return Status::Corruption("catalog: unknown format version");
   }
   TableDef def;
@@ -252,6 +261,18 @@ Result<TableDef> DecodeTableDef(std::string_view bytes) {
     def.ttl.enabled = r.Byte() != 0;
     def.ttl.attribute = r.Str();
     def.ttl.updated_micros = r.I64();
+  }
+  if (version >= kCatalogFormatV6) {
+    def.pitr.enabled = r.Byte() != 0;
+    def.pitr.recovery_days = static_cast<int>(r.U64());
+    def.pitr.enabled_micros = r.I64();
+    if (r.Byte() != 0) {
+      model::RestoreInfo restore;
+      restore.source_backup_arn = r.Str();
+      restore.source_table_arn = r.Str();
+      restore.restore_micros = r.I64();
+      def.restore = std::move(restore);
+    }
   }
   if (!r.ok()) return Status::Corruption("catalog: malformed table record");
   return def;

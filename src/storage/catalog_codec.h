@@ -17,7 +17,8 @@ inline constexpr uint8_t kCatalogFormatV1 = 1;  // read only: no index ids or st
 inline constexpr uint8_t kCatalogFormatV2 = 2;  // read only: no multi-attribute index keys
 inline constexpr uint8_t kCatalogFormatV3 = 3;  // read only: no stream history
 inline constexpr uint8_t kCatalogFormatV4 = 4;  // read only: no time to live
-inline constexpr uint8_t kCatalogFormatV5 = 5;  // written
+inline constexpr uint8_t kCatalogFormatV5 = 5;  // read only: no point-in-time recovery
+inline constexpr uint8_t kCatalogFormatV6 = 6;  // written
 
 std::string EncodeTableDef(const model::TableDef& def);
 Result<model::TableDef> DecodeTableDef(std::string_view bytes);

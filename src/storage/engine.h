@@ -39,6 +39,7 @@
 #include "model/attribute_value.h"
 #include "model/table.h"
 #include "storage/changelog.h"
+#include "storage/snapshots.h"
 
 namespace stator::storage {
 
@@ -130,8 +131,13 @@ class Engine {
   // the table's definition is still that one (else kAborted, and the caller
   // recomputes its change from the current definition).
   Result<TablePtr> ReplaceTable(model::TableDef def, const TablePtr& expected = nullptr);
-  // Removes the table and all its items. kResourceNotFound if absent.
-  Status DeleteTable(std::string_view name);
+  // Removes the table and all its items. kResourceNotFound if absent. A table
+  // with point-in-time recovery enabled keeps its history (base snapshots
+  // and change log) as a RetiredTable until its recovery period is over.
+  // With `final_snapshot`, a kSystem snapshot so labelled keeps the table's
+  // items as they were just before the deletion.
+  Status DeleteTable(std::string_view name,
+                     const std::optional<std::string>& final_snapshot = std::nullopt);
   TableStats GetStats(uint64_t table_id) const;
   TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const;
   // The size of the item collection of `partition` (its items and their
@@ -193,11 +199,48 @@ class Engine {
                      const ChangeVisitor& visit) const;
   // Deletes the table's records written before `before_micros`.
   Status TrimChanges(uint64_t table_id, int64_t before_micros);
-  // Trims every table's records older than the streams' 24-hour retention
-  // (by the engine's clock). Run periodically.
-  Status TrimChangeLogs();
+  // Keeps each table's history within its needs, by the engine's clock: drops
+  // change-log records neither a stream (24 hours) nor point-in-time recovery
+  // (its recovery period, from its oldest needed base snapshot) needs; takes a
+  // new base snapshot of a table with point-in-time recovery when it has none
+  // or its newest is a day old or followed by many records; drops base
+  // snapshots no longer needed, and the whole history of a deleted table once
+  // its recovery period is over. Run periodically.
+  Status MaintainHistory();
   // The sequence number below which the table's records were trimmed (0: none).
   uint64_t TrimmedBelow(uint64_t table_id) const;
+
+  // --- Snapshots (storage/snapshots.h; docs/design/backups.md, pitr.md) ---
+  // Copies table `name`'s items, as of one instant between writes, into a new
+  // snapshot. Writes go on while it copies and are not in it.
+  // kResourceNotFound if there is no such table.
+  Result<SnapshotInfo> CreateSnapshot(std::string_view name, SnapshotKind kind, std::string label);
+  // Every snapshot, oldest first.
+  std::vector<SnapshotInfo> ListSnapshots() const;
+  std::optional<SnapshotInfo> FindSnapshot(uint64_t snapshot_id) const;
+  // Removes a snapshot and its items. kNotFound if absent.
+  Status DeleteSnapshot(uint64_t snapshot_id);
+
+  // Deleted tables whose point-in-time history is still kept, oldest first.
+  std::vector<RetiredTable> ListRetiredTables() const;
+
+  // What a restore reads: a snapshot's items, then (with replay_until_micros)
+  // the changes its table's log records after the snapshot, up to those made
+  // at `replay_until_micros`.
+  struct RestoreSource {
+    uint64_t snapshot_id = 0;
+    std::optional<int64_t> replay_until_micros;
+  };
+  // Visits every item of the source's state, each once, in no set order.
+  // Memory grows with the number of items the replay changes, not with the
+  // snapshot's size.
+  Status ReadRestoreSource(const RestoreSource& source,
+                           const std::function<Result<bool>(model::Item item)>& visit) const;
+  // Creates table `def` (as CreateTable; every index ACTIVE) holding the
+  // source's items with their index entries. The table appears only once it
+  // is complete. kResourceInUse if the name is taken; kNotFound if the
+  // snapshot is gone.
+  Result<TablePtr> RestoreTable(model::TableDef def, const RestoreSource& source);
 
   // Makes every acknowledged write durable (WAL synced). Called on shutdown.
   Status Flush();

@@ -26,8 +26,11 @@ enum class Namespace : uint8_t {
   kItem = 0x02,        // table id, hash, pk, sk -> item
   kTableStats = 0x03,  // table id -> item count and size (merge operands)
   kIndex = 0x04,  // table id, index id, hash, index pk, index sk, table pk, table sk -> projection
-  kChangeLog = 0x05,  // reserved: change log (streams, point-in-time recovery)
-  kTtl = 0x06,        // reserved: expiry-time index for TTL
+  kChangeLog = 0x05,     // change log (streams, point-in-time recovery)
+  kTtl = 0x06,           // reserved: expiry-time index for TTL
+  kSnapshotItem = 0x07,  // snapshot id, item key within its table -> item (storage/snapshots.h)
+  kSnapshot = 0x08,      // snapshot id -> SnapshotInfo
+  kRetiredTable = 0x09,  // table id -> RetiredTable (a deleted table's kept history)
 };
 
 inline constexpr uint8_t kStorageFormatVersion = 1;

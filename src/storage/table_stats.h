@@ -5,11 +5,11 @@
 // Record value: two little-endian fixed 64-bit signed integers (count, bytes).
 #pragma once
 
+#include <rocksdb/merge_operator.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <rocksdb/merge_operator.h>
 
 namespace stator::storage {
 

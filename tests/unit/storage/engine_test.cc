@@ -290,10 +290,18 @@ TEST(CatalogCodecTest, RoundTripsAFullDefinition) {
   def.table_class = model::TableClass::kStandardInfrequentAccess;
   def.deletion_protection = true;
   def.tags = {{"k", "v"}};
+  def.pitr = {true, 7, 99};
+  def.restore = model::RestoreInfo{"arn:backup", "arn:table", 555};
   std::string bytes = EncodeTableDef(def);
   auto back = DecodeTableDef(bytes);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(EncodeTableDef(*back), bytes);
+  EXPECT_TRUE(back->pitr.enabled);
+  EXPECT_EQ(back->pitr.recovery_days, 7);
+  EXPECT_EQ(back->pitr.enabled_micros, 99);
+  ASSERT_TRUE(back->restore.has_value());
+  EXPECT_EQ(back->restore->source_backup_arn, "arn:backup");
+  EXPECT_EQ(back->restore->restore_micros, 555);
   EXPECT_EQ(back->global_indexes[0].projection.non_key_attributes[1], "b");
   ASSERT_EQ(back->global_indexes[1].key.Elements().size(), 5u);
   EXPECT_EQ(back->global_indexes[1].key.more_range[1].name, "r3");
@@ -721,7 +729,7 @@ TEST(ChangeLogTest, SurvivesReopenAndTrimsOldRecords) {
   EXPECT_GT(AllChanges(*engine, id).back().sequence, last);  // numbering resumes past the log
 
   clock.Advance(1);
-  ASSERT_TRUE(engine->TrimChangeLogs().ok());  // the first record is now older than 24 hours
+  ASSERT_TRUE(engine->MaintainHistory().ok());  // the first record is now older than 24 hours
   log = AllChanges(*engine, id);
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].new_image->at("payload").s(), "new");
