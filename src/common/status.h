@@ -51,6 +51,9 @@ enum class Code : unsigned char {
   kBackupNotFound,                  // BackupNotFoundException, 400
   kPointInTimeRecoveryUnavailable,  // PointInTimeRecoveryUnavailableException, 400
   kInvalidRestoreTime,              // InvalidRestoreTimeException, 400
+  kExportNotFound,                  // ExportNotFoundException, 400
+  kInvalidExportTime,               // InvalidExportTimeException, 400
+  kExportConflict,                  // ExportConflictException, 400
   kInternal,                        // InternalServerError, 500
   kIOError,                         // storage I/O failure -> InternalServerError
   kCorruption,                      // persisted data failed to decode -> InternalServerError

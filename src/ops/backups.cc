@@ -419,29 +419,38 @@ Result<TableDescription> RestoreTableToPointInTime(const RequestContext& ctx,
     source = std::move(found->table);
     latest = found->deleted_micros;
   }
-  if (!source.pitr.enabled) {
-    return Status(Code::kPointInTimeRecoveryUnavailable,
-                  "Point in time recovery is not enabled for table '" + name + "'");
-  }
-  const ContinuousBackupsDescription window = Window(ctx, source, now, latest);
   // The latest time is now (or the deletion) to the microsecond, so every
   // acknowledged write is in.
   const int64_t when = use_latest ? latest : *req.restore_micros;
-  std::vector<SnapshotInfo> bases = PitrBases(ctx, source);
+  STATOR_ASSIGN_OR_RETURN(storage::Engine::RestoreSource from,
+                          PointInTimeSource(ctx, source, when, latest));
+  model::RestoreInfo restore;
+  restore.source_table_arn = ctx.TableArn(name);
+  restore.restore_micros = when;
+  return Restore(ctx, req.target_table_name, source, req.overrides, from, std::move(restore));
+}
+
+Result<storage::Engine::RestoreSource> PointInTimeSource(const RequestContext& ctx,
+                                                         const model::TableDef& def, int64_t when,
+                                                         int64_t latest) {
+  if (!def.pitr.enabled) {
+    return Status(Code::kPointInTimeRecoveryUnavailable,
+                  "Point in time recovery is not enabled for table '" + def.name + "'");
+  }
+  const ContinuousBackupsDescription window = Window(ctx, def, ctx.NowMicros(), latest);
+  std::vector<SnapshotInfo> bases = PitrBases(ctx, def);
   const SnapshotInfo* base = nullptr;
   for (const SnapshotInfo& b : bases) {
     if (b.micros <= when) base = &b;
   }
-  if (base == nullptr || (!use_latest && (when < window.earliest_micros || when > latest))) {
+  // The latest time itself is always restorable, even when the window is
+  // younger than the millisecond its start is shown rounded up to.
+  if (base == nullptr || (when != latest && (when < window.earliest_micros || when > latest))) {
     return Status(Code::kInvalidRestoreTime,
                   "RestoreDateTime must be between EarliestRestorableDateTime and "
                   "LatestRestorableDateTime");
   }
-  model::RestoreInfo restore;
-  restore.source_table_arn = ctx.TableArn(name);
-  restore.restore_micros = when;
-  return Restore(ctx, req.target_table_name, source, req.overrides, {base->id, when},
-                 std::move(restore));
+  return storage::Engine::RestoreSource{base->id, when};
 }
 
 Status ExpireSystemBackups(const OpsEnv& env) {

@@ -135,6 +135,15 @@ Result<ContinuousBackupsDescription> DescribeContinuousBackups(const RequestCont
 Result<TableDescription> RestoreTableToPointInTime(const RequestContext& ctx,
                                                    const RestoreTableToPointInTimeRequest& req);
 
+// Where the state of table `def` at `when` comes from: its newest
+// point-in-time base at or before `when` and the log after it. `latest` is
+// the last restorable time (now, or when a deleted table was deleted);
+// kInvalidRestoreTime when `when` is outside the window, and
+// kPointInTimeRecoveryUnavailable when the table has no recovery.
+Result<storage::Engine::RestoreSource> PointInTimeSource(const RequestContext& ctx,
+                                                         const model::TableDef& def, int64_t when,
+                                                         int64_t latest);
+
 // Deletes SYSTEM backups older than their 35 days. Run periodically.
 Status ExpireSystemBackups(const OpsEnv& env);
 

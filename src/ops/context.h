@@ -6,6 +6,7 @@
 // belongs to one request.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "common/clock.h"
@@ -14,6 +15,7 @@
 namespace stator::ops {
 
 class TransactionTokens;  // ops/transactions.h
+class ExportWriter;       // ops/exports.h
 
 struct OpsEnv {
   storage::Engine* engine = nullptr;
@@ -21,6 +23,10 @@ struct OpsEnv {
   const Clock* clock = nullptr;
   std::string default_region = "us-east-1";
   std::string account_id = "000000000000";
+  // Exports: the directory standing for S3 (bucket B is its folder B) and
+  // what writes the files. No writer: exports fail.
+  std::filesystem::path export_dir;
+  const ExportWriter* export_writer = nullptr;
 };
 
 struct RequestContext {

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <set>
 
+#include "ops/arn.h"
 #include "ops/tables.h"
 #include "validation/limits.h"
 #include "validation/table_names.h"
@@ -18,35 +19,6 @@ using TagList = std::vector<std::pair<std::string, std::string>>;
 constexpr std::string_view kInvalidParameter = "One or more parameter values were invalid: ";
 
 // ---- the ResourceArn ----
-
-struct ArnParts {
-  std::string_view partition, service, region, account, resource;
-};
-
-// Splits "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE" (the resource may
-// hold more colons), with the AWS ARN parser's words for what is missing.
-Result<ArnParts> SplitArn(std::string_view arn) {
-  auto invalid = [&](std::string_view what) {
-    return Status::Validation(std::string(kInvalidParameter) + std::string(what) + ": " +
-                              std::string(arn));
-  };
-  if (arn.substr(0, 4) != "arn:") return invalid("ARNs must start with 'arn:'");
-  static constexpr std::string_view kMissing[] = {
-      "Second colon partition not found",
-      "Third colon vendor not found",
-      "Fourth colon (region/namespace delimiter) not found",
-      "Fifth colon (namespace/relative-id delimiter) not found",
-  };
-  std::string_view fields[4];
-  size_t pos = 4;
-  for (int i = 0; i < 4; ++i) {
-    size_t colon = arn.find(':', pos);
-    if (colon == std::string_view::npos) return invalid(kMissing[i]);
-    fields[i] = arn.substr(pos, colon - pos);
-    pos = colon + 1;
-  }
-  return ArnParts{fields[0], fields[1], fields[2], fields[3], arn.substr(pos)};
-}
 
 Status InvalidTableArn(std::string_view arn) {
   return Status::Validation("Invalid TableArn: Invalid ResourceArn provided as input " +

@@ -1,12 +1,11 @@
 #include "protocol/backups_json.h"
 
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 
 #include "protocol/table_description_json.h"
 #include "protocol/table_input_json.h"
 #include "protocol/table_json.h"
+#include "protocol/timestamp_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -19,53 +18,6 @@ constexpr size_t kMaxArn = 1024;  // BackupArn, and TableArn (a table's name or 
 const std::vector<std::string_view> kBackupTypeFilters = {"USER", "SYSTEM", "AWS_BACKUP", "ALL"};
 
 // ---- phase 1: JSON types ----
-
-// Beyond this many seconds a timestamp's microseconds overflow int64_t.
-constexpr int64_t kMaxTimestampSeconds = INT64_MAX / 1000000;
-
-int64_t SecondsToMicros(double seconds) {
-  if (seconds >= static_cast<double>(kMaxTimestampSeconds)) return INT64_MAX;
-  if (seconds <= -static_cast<double>(kMaxTimestampSeconds)) return INT64_MIN;
-  return std::llround(seconds * 1e6);
-}
-
-std::string TimestampMismatch(const Json& v) {
-  if (v.is_object()) return std::string(kStartOfStructure);
-  if (v.is_array()) return "Unrecognized collection type class java.util.Date";
-  if (v.is_boolean()) {
-    return std::string(v.get<bool>() ? "TRUE_VALUE" : "FALSE_VALUE") +
-           " cannot be converted to Date";
-  }
-  return "STRING_VALUE cannot be converted to Date";
-}
-
-// A timestamp member in microseconds: epoch seconds as a JSON number, or as a
-// string holding one; a fraction is rounded to the nearest microsecond.
-std::optional<int64_t> ReadTimestamp(ShapeReader& r, const Json& obj, std::string_view key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  const Json& v = *it;
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    return INT64_MAX;
-  }
-  if (v.is_number_integer()) {
-    int64_t seconds = v.get<int64_t>();
-    if (seconds > kMaxTimestampSeconds) return INT64_MAX;
-    if (seconds < -kMaxTimestampSeconds) return INT64_MIN;
-    return seconds * 1000000;
-  }
-  if (v.is_number_float()) return SecondsToMicros(v.get<double>());
-  if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
-    double seconds = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), seconds);
-    if (!s.empty() && ec == std::errc() && end == s.data() + s.size() && std::isfinite(seconds)) {
-      return SecondsToMicros(seconds);
-    }
-  }
-  r.Fail(TimestampMismatch(v));
-  return std::nullopt;
-}
 
 // The *Override members of both restores; their shapes are CreateTable's
 // (table_input_json.h).
@@ -90,15 +42,6 @@ RawOverrides ReadOverrides(ShapeReader& r, const Json& body) {
 }
 
 // ---- phase 2: member constraints ----
-
-void RequiredLength(Constraints& c, const std::optional<std::string>& v, const std::string& path,
-                    size_t min, size_t max) {
-  if (!v) {
-    c.NotNull(path);
-  } else {
-    c.StringLength(*v, path, min, max);
-  }
-}
 
 void CheckOverrides(Constraints& c, const RawOverrides& o) {
   CheckBillingMode(c, o.billing_mode, "billingModeOverride");
@@ -198,7 +141,7 @@ Result<ops::CreateBackupRequest> DecodeCreateBackup(const Json& body) {
   auto backup_name = r.String(body, "BackupName");
   if (!r.ok()) return r.status();
   Constraints c;
-  RequiredLength(c, table_name, "tableName", 1, kMaxArn);
+  c.RequiredStringLength(table_name, "tableName", 1, kMaxArn);
   // The backup-name pattern and length are the table name's.
   c.TableName(backup_name, "backupName", /*required=*/true);
   STATOR_RETURN_IF_ERROR(c.status());
@@ -206,13 +149,7 @@ Result<ops::CreateBackupRequest> DecodeCreateBackup(const Json& body) {
 }
 
 Result<std::string> DecodeBackupArn(const Json& body) {
-  ShapeReader r;
-  auto arn = r.String(body, "BackupArn");
-  if (!r.ok()) return r.status();
-  Constraints c;
-  RequiredLength(c, arn, "backupArn", kMinBackupArn, kMaxArn);
-  STATOR_RETURN_IF_ERROR(c.status());
-  return *arn;
+  return DecodeSingleString(body, "BackupArn", "backupArn", kMinBackupArn, kMaxArn);
 }
 
 Result<ops::ListBackupsRequest> DecodeListBackups(const Json& body) {
@@ -246,7 +183,7 @@ Result<ops::RestoreTableFromBackupRequest> DecodeRestoreTableFromBackup(const Js
   if (!r.ok()) return r.status();
   Constraints c;
   c.TableName(target, "targetTableName", /*required=*/true);
-  RequiredLength(c, arn, "backupArn", kMinBackupArn, kMaxArn);
+  c.RequiredStringLength(arn, "backupArn", kMinBackupArn, kMaxArn);
   CheckOverrides(c, overrides);
   STATOR_RETURN_IF_ERROR(c.status());
   return ops::RestoreTableFromBackupRequest{*target, *arn, ToOverrides(overrides)};
@@ -265,7 +202,7 @@ Result<ops::UpdateContinuousBackupsRequest> DecodeUpdateContinuousBackups(const 
   }
   if (!r.ok()) return r.status();
   Constraints c;
-  RequiredLength(c, table_name, "tableName", 1, kMaxArn);
+  c.RequiredStringLength(table_name, "tableName", 1, kMaxArn);
   if (spec == nullptr) {
     c.NotNull("pointInTimeRecoverySpecification");
   } else {
@@ -277,13 +214,7 @@ Result<ops::UpdateContinuousBackupsRequest> DecodeUpdateContinuousBackups(const 
 }
 
 Result<std::string> DecodeDescribeContinuousBackups(const Json& body) {
-  ShapeReader r;
-  auto table_name = r.String(body, "TableName");
-  if (!r.ok()) return r.status();
-  Constraints c;
-  RequiredLength(c, table_name, "tableName", 1, kMaxArn);
-  STATOR_RETURN_IF_ERROR(c.status());
-  return *table_name;
+  return DecodeSingleString(body, "TableName", "tableName", 1, kMaxArn);
 }
 
 Result<ops::RestoreTableToPointInTimeRequest> DecodeRestoreTableToPointInTime(const Json& body) {

@@ -11,6 +11,7 @@
 #include "protocol/backups_json.h"
 #include "protocol/batch_json.h"
 #include "protocol/errors.h"
+#include "protocol/exports_json.h"
 #include "protocol/item_json.h"
 #include "protocol/json_shape.h"
 #include "protocol/query_json.h"
@@ -153,6 +154,20 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
          auto req = DecodeRestoreTableToPointInTime(body);
          if (!req.ok()) return req.status();
          return TableResult(ctx, ops::RestoreTableToPointInTime(ctx, *req), "TableDescription");
+       }},
+      {"ExportTableToPointInTime",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeExportTableToPointInTime(body), &ops::ExportTableToPointInTime,
+                    &EncodeExportDescription);
+       }},
+      {"DescribeExport",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeDescribeExport(body), &ops::DescribeExport,
+                    &EncodeExportDescription);
+       }},
+      {"ListExports",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeListExports(body), &ops::ListExports, &EncodeListExports);
        }},
       {"PutItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {

@@ -73,6 +73,12 @@ std::string ErrorType(Code code) {
       return std::string(kDynamo) + "PointInTimeRecoveryUnavailableException";
     case Code::kInvalidRestoreTime:
       return std::string(kDynamo) + "InvalidRestoreTimeException";
+    case Code::kExportNotFound:
+      return std::string(kDynamo) + "ExportNotFoundException";
+    case Code::kInvalidExportTime:
+      return std::string(kDynamo) + "InvalidExportTimeException";
+    case Code::kExportConflict:
+      return std::string(kDynamo) + "ExportConflictException";
     case Code::kTransactionCanceled:
       return std::string(kDynamo) + "TransactionCanceledException";
     case Code::kTransactionConflict:

@@ -213,6 +213,15 @@ void Constraints::StringLength(const std::string& value, const std::string& path
   }
 }
 
+void Constraints::RequiredStringLength(const std::optional<std::string>& value,
+                                       const std::string& path, size_t min, size_t max) {
+  if (!value) {
+    NotNull(path);
+  } else {
+    StringLength(*value, path, min, max);
+  }
+}
+
 void Constraints::ValueRange(int64_t value, const std::string& path, std::optional<int64_t> min,
                              std::optional<int64_t> max) {
   if (min && value < *min) {
@@ -258,5 +267,16 @@ const std::vector<std::string_view> kReturnValuesValues = {"ALL_NEW", "UPDATED_O
 const std::vector<std::string_view> kReturnItemCollectionMetricsValues = {"SIZE", "NONE"};
 const std::vector<std::string_view> kReturnValuesOnConditionCheckFailureValues = {"ALL_OLD",
                                                                                   "NONE"};
+
+Result<std::string> DecodeSingleString(const Json& body, std::string_view member,
+                                       const std::string& path, size_t min, size_t max) {
+  ShapeReader r;
+  auto value = r.String(body, member);
+  if (!r.ok()) return r.status();
+  Constraints c;
+  c.RequiredStringLength(value, path, min, max);
+  STATOR_RETURN_IF_ERROR(c.status());
+  return *value;
+}
 
 }  // namespace stator::protocol

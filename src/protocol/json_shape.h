@@ -93,6 +93,9 @@ class Constraints {
   // Required string member of a table-name shape: pattern, then length.
   void TableName(const std::optional<std::string>& name, const std::string& path, bool required);
   void StringLength(const std::string& value, const std::string& path, size_t min, size_t max);
+  // "must not be null" when absent, else StringLength.
+  void RequiredStringLength(const std::optional<std::string>& value, const std::string& path,
+                            size_t min, size_t max);
   void ValueRange(int64_t value, const std::string& path, std::optional<int64_t> min,
                   std::optional<int64_t> max);
   // `allowed` is DynamoDB's order, e.g. "[HASH, RANGE]". True if `value` is allowed.
@@ -119,5 +122,11 @@ extern const std::vector<std::string_view> kReturnConsumedCapacityValues;
 extern const std::vector<std::string_view> kReturnValuesValues;
 extern const std::vector<std::string_view> kReturnItemCollectionMetricsValues;
 extern const std::vector<std::string_view> kReturnValuesOnConditionCheckFailureValues;
+
+// A request whose only member is the string `member`, required, of length
+// min..max (constraint path `path`): DescribeBackup's BackupArn,
+// DescribeExport's ExportArn, ...
+Result<std::string> DecodeSingleString(const Json& body, std::string_view member,
+                                       const std::string& path, size_t min, size_t max);
 
 }  // namespace stator::protocol

@@ -54,6 +54,12 @@ const std::vector<Flag>& Flags() {
          c.data_dir = v;
          return Status::OK();
        }},
+      {"export-dir", true,
+       [](Config& c, const std::string& v) {
+         if (v.empty()) return Status::Validation("--export-dir needs a directory");
+         c.export_dir = v;
+         return Status::OK();
+       }},
       {"in-memory", false,
        [](Config& c, const std::string& v) { return ParseBool("in-memory", v, &c.in_memory); }},
       {"sync", false,
@@ -153,6 +159,14 @@ Result<Config> ParseConfig(const std::vector<std::string>& args,
   return config;
 }
 
+std::filesystem::path ExportDir(const Config& config) {
+  if (!config.export_dir.empty()) return config.export_dir;
+  if (!config.in_memory) return std::filesystem::path(config.data_dir) / "exports";
+  std::error_code ec;
+  std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+  return (ec ? std::filesystem::path("/tmp") : tmp) / "stator-exports";
+}
+
 std::string UsageText() {
   return R"(Usage: stator [flags]
 
@@ -162,7 +176,11 @@ Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
   --host HOST          address to listen on (default 127.0.0.1)
   --port PORT          port to listen on (default 8000; 0 picks a free port)
   --data-dir DIR       where data is stored (default ./stator-data)
-  --in-memory          keep everything in memory; nothing touches disk
+  --in-memory          keep everything in memory; nothing touches disk but exports
+  --export-dir DIR     the directory standing for S3 in exports: bucket B is
+                       the folder DIR/B, which must exist (default
+                       DATA-DIR/exports, or <temp dir>/stator-exports
+                       with --in-memory)
   --sync               fsync every write group (survives power loss)
   --region REGION      region used in ARNs when a request does not name one
                        (default us-east-1)

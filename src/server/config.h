@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct Config {
   uint16_t port = 8000;
   std::string data_dir = "./stator-data";
   bool in_memory = false;
+  std::string export_dir;  // the directory standing for S3; "": see ExportDir
   bool sync = false;
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
@@ -31,6 +33,10 @@ struct Config {
 // `env` holds "NAME=value" strings (as environ does).
 Result<Config> ParseConfig(const std::vector<std::string>& args,
                            const std::vector<std::string>& env);
+
+// The directory standing for S3 in exports: --export-dir, else
+// <data-dir>/exports, or <temp dir>/stator-exports with --in-memory.
+std::filesystem::path ExportDir(const Config& config);
 
 std::string UsageText();
 

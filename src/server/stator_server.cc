@@ -18,6 +18,7 @@
 #include "ops/transactions.h"
 #include "ops/ttl.h"
 #include "protocol/dispatcher.h"
+#include "protocol/export_files.h"
 #include "stator/version.h"
 #include "storage/engine.h"
 
@@ -90,6 +91,7 @@ struct StatorServer::Parts {
   std::unique_ptr<Housekeeper> trimmer;
   std::unique_ptr<Housekeeper> ttl_sweeper;
   ops::TransactionTokens transaction_tokens;
+  protocol::DynamoDbJsonExportWriter export_writer;
   std::unique_ptr<protocol::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 };
@@ -124,6 +126,8 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
   env.clock = clock;
   env.default_region = config.region;
   env.account_id = config.account_id;
+  env.export_dir = ExportDir(config);
+  env.export_writer = &parts->export_writer;
   parts->trimmer = std::make_unique<Housekeeper>(
       [env] {
         Status s = env.engine->MaintainHistory();

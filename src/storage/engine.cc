@@ -40,6 +40,12 @@ Status Engine::TrimChanges(uint64_t table_id, int64_t before_micros) {
 uint64_t Engine::TrimmedBelow(uint64_t table_id) const { return impl_->TrimmedBelow(table_id); }
 
 Status Engine::MaintainHistory() { return impl_->MaintainHistory(); }
+Status Engine::PutExportRecord(std::string_view export_id, std::string_view record) {
+  return impl_->PutExportRecord(export_id, record);
+}
+Result<std::vector<std::string>> Engine::ListExportRecords() const {
+  return impl_->ListExportRecords();
+}
 Result<SnapshotInfo> Engine::CreateSnapshot(std::string_view name, SnapshotKind kind,
                                             std::string label) {
   return impl_->CreateSnapshot(name, kind, std::move(label));

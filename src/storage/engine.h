@@ -242,6 +242,12 @@ class Engine {
   // snapshot is gone.
   Result<TablePtr> RestoreTable(model::TableDef def, const RestoreSource& source);
 
+  // --- Export records: opaque to the engine (ops/exports.h encodes them) ---
+  // Stores (or replaces) the record of export `export_id`.
+  Status PutExportRecord(std::string_view export_id, std::string_view record);
+  // Every export record, by export id.
+  Result<std::vector<std::string>> ListExportRecords() const;
+
   // Makes every acknowledged write durable (WAL synced). Called on shutdown.
   Status Flush();
 

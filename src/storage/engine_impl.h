@@ -637,6 +637,8 @@ class Engine::Impl {
   Status ReadRestoreSource(const Engine::RestoreSource& source,
                            const std::function<Result<bool>(model::Item item)>& visit) const;
   Result<TablePtr> RestoreTable(model::TableDef def, const Engine::RestoreSource& source);
+  Status PutExportRecord(std::string_view export_id, std::string_view record);
+  Result<std::vector<std::string>> ListExportRecords() const;
 
  private:
   Status LoadSnapshots();

@@ -1,5 +1,5 @@
 // The engine's snapshots, restores and point-in-time history
-// (docs/design/backups.md, docs/design/pitr.md).
+// (docs/design/backups.md, docs/design/pitr.md), and export records.
 #include "storage/engine_impl.h"
 
 namespace stator::storage {
@@ -378,6 +378,29 @@ Status Engine::Impl::MaintainHistory() {
     STATOR_RETURN_IF_ERROR(TrimChangesBelow(id, cut));
   }
   return Status::OK();
+}
+
+Status Engine::Impl::PutExportRecord(std::string_view export_id, std::string_view record) {
+  std::string key(1, static_cast<char>(Namespace::kExport));
+  key.append(export_id);
+  rocksdb::WriteBatch batch;
+  batch.Put(key, rocksdb::Slice(record.data(), record.size()));
+  return Write(&batch);
+}
+
+Result<std::vector<std::string>> Engine::Impl::ListExportRecords() const {
+  const std::string begin(1, static_cast<char>(Namespace::kExport));
+  const std::string end(1, static_cast<char>(static_cast<uint8_t>(Namespace::kExport) + 1));
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lower(begin);
+  rocksdb::Slice upper(end);
+  ro.iterate_lower_bound = &lower;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  std::vector<std::string> out;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out.push_back(it->value().ToString());
+  STATOR_RETURN_IF_ERROR(FromRocks(it->status()));
+  return out;
 }
 
 }  // namespace stator::storage

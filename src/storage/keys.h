@@ -31,6 +31,7 @@ enum class Namespace : uint8_t {
   kSnapshotItem = 0x07,  // snapshot id, item key within its table -> item (storage/snapshots.h)
   kSnapshot = 0x08,      // snapshot id -> SnapshotInfo
   kRetiredTable = 0x09,  // table id -> RetiredTable (a deleted table's kept history)
+  kExport = 0x0A,        // export id -> the export's record, opaque to storage (ops/exports.h)
 };
 
 inline constexpr uint8_t kStorageFormatVersion = 1;

@@ -21,9 +21,9 @@ from botocore.exceptions import ClientError
 from botocore.serialize import create_serializer
 
 from conftest import KeepAliveClient, raw_request, wait_for_table, wait_for_table_gone
-from test_backups import (_all_index_queries, _featured_table, _indexed_items, as_contents,
-                          canonical, create_keyed_table, key_of, put_all, scan_all, table_arn,
-                          varied_items)
+from test_backups import (_all_index_queries, _error, _featured_table, _indexed_items,
+                          as_contents, canonical, create_keyed_table, expect_error, key_of, put_all,
+                          scan_all, table_arn, varied_items)
 
 PREFIX = "com.amazonaws.dynamodb.v20120810#"
 VALIDATION = "com.amazon.coral.validate#ValidationException"
@@ -31,18 +31,6 @@ DAY = 24 * 60 * 60
 DISABLED = {"ContinuousBackupsStatus": "ENABLED",
             "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
 
-
-def _error(excinfo):
-    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
-
-
-def expect_error(call, operation, request, error, message=None):
-    status, body = call(operation, request)
-    assert status == 400, body
-    assert body["__type"] == (error if "#" in error else PREFIX + error), body
-    if message is not None:
-        assert body["message"] == message, body
-    return body
 
 
 def enable_pitr(call, table, **spec):

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "decode_errors.h"
 #include "protocol/table_json.h"
 
 namespace stator::protocol {
@@ -12,26 +13,6 @@ namespace {
 constexpr char kBackupArn[] =
     "arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/01576616366715-b4e58d3a";
 constexpr char kTableArn[] = "arn:aws:dynamodb:us-east-1:123456789012:table/Music";
-
-// The message of a decoding error of `code`.
-template <typename T>
-std::string Error(const Result<T>& result, Code code) {
-  EXPECT_FALSE(result.ok());
-  if (result.ok()) return "";
-  EXPECT_EQ(result.status().code(), code) << result.status().message();
-  return result.status().message();
-}
-
-template <typename T>
-std::string Validation(const Result<T>& result) {
-  return Error(result, Code::kValidation);
-}
-
-std::string OneError(const std::string& value, const std::string& path,
-                     const std::string& constraint) {
-  return "1 validation error detected: Value " + value + " at '" + path +
-         "' failed to satisfy constraint: " + constraint;
-}
 
 // ---- CreateBackup, DescribeBackup, DeleteBackup ----
 

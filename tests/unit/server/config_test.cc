@@ -32,6 +32,21 @@ TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
   EXPECT_TRUE(env_bool->in_memory);
 }
 
+TEST(ConfigTest, ExportDir) {
+  // By default exports go beside the data, or to the temp dir when nothing is on disk.
+  EXPECT_EQ(ExportDir(*ParseConfig({"--data-dir", "/var/lib/stator"}, {})),
+            std::filesystem::path("/var/lib/stator/exports"));
+  EXPECT_EQ(ExportDir(*ParseConfig({"--in-memory"}, {})),
+            std::filesystem::temp_directory_path() / "stator-exports");
+  auto flag = ParseConfig({"--export-dir", "/srv/s3", "--in-memory"}, {});
+  ASSERT_TRUE(flag.ok());
+  EXPECT_EQ(flag->export_dir, "/srv/s3");
+  EXPECT_EQ(ExportDir(*flag), std::filesystem::path("/srv/s3"));
+  EXPECT_EQ(ExportDir(*ParseConfig({}, {"STATOR_EXPORT_DIR=/srv/env"})),
+            std::filesystem::path("/srv/env"));
+  EXPECT_FALSE(ParseConfig({"--export-dir="}, {}).ok());
+}
+
 TEST(ConfigTest, RejectsBadInput) {
   EXPECT_FALSE(ParseConfig({"--port", "70000"}, {}).ok());
   EXPECT_FALSE(ParseConfig({"--nope"}, {}).ok());
