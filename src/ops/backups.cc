@@ -411,7 +411,8 @@ Result<TableDescription> RestoreTableToPointInTime(const RequestContext& ctx,
   } else {
     std::optional<storage::RetiredTable> found;
     for (storage::RetiredTable& r : ctx.engine().ListRetiredTables()) {
-      if (r.table.name == name && (!found || r.deleted_micros > found->deleted_micros)) {
+      if (r.table.name == name && r.table.pitr.enabled &&
+          (!found || r.deleted_micros > found->deleted_micros)) {
         found = std::move(r);
       }
     }

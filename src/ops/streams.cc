@@ -49,6 +49,18 @@ Status StreamNotFound(const std::string& arn) {
   return Status::ResourceNotFound("Requested resource not found: Stream: " + arn + " not found");
 }
 
+// The tables whose streams can be read: the live ones, and the deleted ones
+// whose streams are kept for 24 hours (disabled at the deletion).
+std::vector<storage::TablePtr> TablesWithStreams(const RequestContext& ctx) {
+  std::vector<storage::TablePtr> tables = ctx.engine().ListTables();
+  for (storage::RetiredTable& r : ctx.engine().ListRetiredTables()) {
+    if (!r.table.streams.empty()) {
+      tables.push_back(std::make_shared<const model::TableDef>(std::move(r.table)));
+    }
+  }
+  return tables;
+}
+
 Result<Found> FindStream(const RequestContext& ctx, const std::string& arn) {
   const size_t marker = arn.rfind("/stream/");
   const std::string table_prefix =
@@ -59,14 +71,13 @@ Result<Found> FindStream(const RequestContext& ctx, const std::string& arn) {
   }
   const std::string name = arn.substr(table_prefix.size(), marker - table_prefix.size());
   const std::string label = arn.substr(marker + 8);
-  Found f;
-  f.table = ctx.engine().FindTable(name);
-  if (f.table == nullptr) return StreamNotFound(arn);
-  for (const auto& st : f.table->streams) {
-    if (st.label == label && !Expired(ctx, st)) f.stream = &st;
+  for (storage::TablePtr& table : TablesWithStreams(ctx)) {
+    if (table->name != name) continue;
+    for (const auto& st : table->streams) {
+      if (st.label == label && !Expired(ctx, st)) return Found{std::move(table), &st};
+    }
   }
-  if (f.stream == nullptr) return StreamNotFound(arn);
-  return f;
+  return StreamNotFound(arn);
 }
 
 std::string ShardId(const model::TableDef& table, const model::StreamDef& stream) {
@@ -172,7 +183,7 @@ Result<ListStreamsResponse> ListStreams(const RequestContext& ctx, const ListStr
     StreamSummary summary;
   };
   std::vector<Entry> all;
-  for (const storage::TablePtr& t : ctx.engine().ListTables()) {
+  for (const storage::TablePtr& t : TablesWithStreams(ctx)) {
     if (req.table_name && t->name != *req.table_name) continue;
     for (const auto& st : t->streams) {
       if (Expired(ctx, st)) continue;

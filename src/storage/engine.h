@@ -132,8 +132,9 @@ class Engine {
   // recomputes its change from the current definition).
   Result<TablePtr> ReplaceTable(model::TableDef def, const TablePtr& expected = nullptr);
   // Removes the table and all its items. kResourceNotFound if absent. A table
-  // with point-in-time recovery enabled keeps its history (base snapshots
-  // and change log) as a RetiredTable until its recovery period is over.
+  // with point-in-time recovery enabled or a stream readable keeps its
+  // history (base snapshots and change log) as a RetiredTable, its streams
+  // disabled, until its recovery period and its streams' 24 hours are over.
   // With `final_snapshot`, a kSystem snapshot so labelled keeps the table's
   // items as they were just before the deletion.
   Status DeleteTable(std::string_view name,
@@ -221,7 +222,8 @@ class Engine {
   // Removes a snapshot and its items. kNotFound if absent.
   Status DeleteSnapshot(uint64_t snapshot_id);
 
-  // Deleted tables whose point-in-time history is still kept, oldest first.
+  // Deleted tables whose history (point-in-time recovery, streams) is still
+  // kept, by table id.
   std::vector<RetiredTable> ListRetiredTables() const;
 
   // What a restore reads: a snapshot's items, then (with replay_until_micros)

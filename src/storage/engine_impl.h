@@ -248,9 +248,21 @@ class Engine::Impl {
     batch.DeleteRange(TableItemsBegin(id), TableItemsEnd(id));
     batch.DeleteRange(TableIndexesBegin(id), TableIndexesEnd(id));
     std::optional<RetiredTable> retired;
-    if (it->second->pitr.enabled) {
-      // Its point-in-time history stays restorable for the recovery period.
-      retired = RetiredTable{*it->second, clock_->NowMicros()};
+    const int64_t now = clock_->NowMicros();
+    bool live_streams = false;  // readable for 24 hours after the deletion, as DynamoDB's
+    for (const model::StreamDef& st : it->second->streams) {
+      live_streams |= st.enabled() || st.disabled_micros + model::kStreamRetentionMicros > now;
+    }
+    if (it->second->pitr.enabled || live_streams) {
+      // Its history stays: restorable for the recovery period, and its
+      // streams readable, now disabled, for their 24 hours.
+      retired = RetiredTable{*it->second, now};
+      for (model::StreamDef& st : retired->table.streams) {
+        if (!st.enabled()) continue;
+        st.disabled_micros = now;
+        std::lock_guard seq_lock(sequence_mu_);
+        st.end_sequence = next_sequence_;
+      }
       batch.Put(RetiredTableKey(id), EncodeRetiredTable(*retired));
     } else {
       batch.DeleteRange(TableChangesBegin(id), TableChangesEnd(id));

@@ -358,8 +358,13 @@ Status Engine::Impl::MaintainHistory() {
   }
   for (const RetiredTable& r : retired) {
     const uint64_t id = r.table.table_id;
-    if (r.deleted_micros + r.table.pitr.recovery_days * kDayMicros <= now) {
-      // Its recovery period is over: the history goes.
+    int64_t kept_until = r.deleted_micros;
+    if (r.table.pitr.enabled) kept_until += r.table.pitr.recovery_days * kDayMicros;
+    if (!r.table.streams.empty()) {
+      kept_until = std::max(kept_until, r.deleted_micros + model::kStreamRetentionMicros);
+    }
+    if (kept_until <= now) {
+      // Its recovery period and its streams' 24 hours are over: the history goes.
       for (const SnapshotInfo& s : ListSnapshots()) {
         if (s.kind == SnapshotKind::kPitrBase && s.table.table_id == id) {
           STATOR_RETURN_IF_ERROR(DeleteSnapshot(s.id));
@@ -374,8 +379,10 @@ Status Engine::Impl::MaintainHistory() {
       continue;
     }
     uint64_t cut = UINT64_MAX;
-    STATOR_RETURN_IF_ERROR(MaintainPitr(r.table, false, now, &cut));
-    STATOR_RETURN_IF_ERROR(TrimChangesBelow(id, cut));
+    if (!r.table.streams.empty()) cut = CutBefore(id, now - model::kStreamRetentionMicros);
+    uint64_t pitr_cut = UINT64_MAX;
+    STATOR_RETURN_IF_ERROR(MaintainPitr(r.table, false, now, &pitr_cut));
+    STATOR_RETURN_IF_ERROR(TrimChangesBelow(id, std::min(cut, pitr_cut)));
   }
   return Status::OK();
 }

@@ -296,21 +296,25 @@ def test_delete_table_output_keeps_latest_stream(call, table_name, stream_table)
     assert arn.endswith("/stream/" + deleted["LatestStreamLabel"])
 
 
-def test_deleted_table_takes_its_streams_along(ok, streams, table_name, stream_table, wait_gone,
-                                              ddb):
-    """A deliberate difference (docs/compatibility.md): DynamoDB keeps a deleted table's stream
-    listed and readable, DISABLED, for 24 hours; Stator drops it with the table, so its ARN is
-    not found, and a re-created table's stream is the only one listed."""
+def test_deleted_table_keeps_its_streams_for_24_hours(ok, streams, table_name, stream_table,
+                                                     wait_gone, ddb):
+    """As DynamoDB: a deleted table's stream stays listed and readable, DISABLED, for 24 hours;
+    a re-created table of the same name gets a new stream, listed first."""
     old = stream_table(table_name)
     ok("PutItem", {"TableName": table_name, "Item": {"pk": s("a")}})
     ok("DeleteTable", {"TableName": table_name})
     wait_gone(ddb, table_name)
-    streams.error("DescribeStream", {"StreamArn": old},
-                  "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
-                  f"Requested resource not found: Stream: {old} not found")
+    described = streams.describe(old)
+    assert (described["StreamStatus"], described["TableName"]) == ("DISABLED", table_name)
+    shard = streams.shard(old)
+    assert "EndingSequenceNumber" in shard["SequenceNumberRange"], shard
+    records, more = streams.drain(streams.iterator(old))
+    assert [(r["eventName"], r["dynamodb"]["Keys"]) for r in records] == [
+        ("INSERT", {"pk": s("a")})]
+    assert more is None  # a closed shard read to its end
     new = stream_table(table_name)
     listed = streams.ok("ListStreams", {"TableName": table_name})["Streams"]
-    assert [x["StreamArn"] for x in listed] == [new]
+    assert [x["StreamArn"] for x in listed] == [new, old]
 
 
 # --- ListStreams --------------------------------------------------------------------------
@@ -868,12 +872,14 @@ def test_old_iterator_of_a_recreated_table(ok, streams, table_name, stream_table
     wait_gone(ddb, table_name)
     stream_table(table_name)
     ok("PutItem", {"TableName": table_name, "Item": {"pk": s("b")}})
-    status, body = streams("GetRecords", {"ShardIterator": iterator})
-    assert (status, body["__type"]) == (400, NOT_FOUND), body
-    # Even an iterator naming the old label with the new table's ARN prefix finds nothing.
-    forged = stream_arn(table_name, label) + "|1|" + iterator.rsplit("|", 1)[1]
-    status, body = streams("GetRecords", {"ShardIterator": forged})
-    assert (status, body["__type"]) == (400, NOT_FOUND), body
+    # The old iterator still reads the deleted table's stream, never the new table's records.
+    records, _ = streams.drain(iterator)
+    assert [r["dynamodb"]["Keys"] for r in records] == [{"pk": s("a")}]
+    assert all(r["dynamodb"]["SequenceNumber"] for r in records)
+    # The new stream has its own label: the new table's record is only there.
+    new_arn = streams.ok("ListStreams", {"TableName": table_name})["Streams"][0]["StreamArn"]
+    assert new_arn.rsplit("/", 1)[1] != label
+    assert [r["dynamodb"]["Keys"] for r in streams.read(new_arn)] == [{"pk": s("b")}]
 
 
 # --- Restart and concurrency --------------------------------------------------------------

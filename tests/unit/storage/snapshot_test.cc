@@ -284,6 +284,52 @@ TEST(SnapshotTest, DeletedTableKeepsItsHistoryForTheRecoveryPeriod) {
   EXPECT_TRUE(engine->FindSnapshot(last->id).has_value());  // backups are not history
 }
 
+TEST(SnapshotTest, DeletedTableKeepsItsStreamsReadableForADay) {
+  EngineOptions options;
+  options.in_memory = true;
+  ManualClock clock(1'000'000'000'000);
+  auto engine = Engine::Open(options, &clock).value();
+  model::TableDef def = Table("s");
+  def.streams.push_back({"label", model::StreamViewType::kNewImage, clock.NowMicros(), 0, 0, 0});
+  const uint64_t id = engine->CreateTable(def).value()->table_id;
+  ASSERT_TRUE(Put(*engine, "s", MakeItem("a", "1")).ok());
+  clock.Advance(1);
+  ASSERT_TRUE(engine->DeleteTable("s").ok());
+  std::vector<RetiredTable> retired = engine->ListRetiredTables();
+  ASSERT_EQ(retired.size(), 1u);
+  ASSERT_EQ(retired[0].table.streams.size(), 1u);
+  const model::StreamDef& stream = retired[0].table.streams[0];
+  EXPECT_FALSE(stream.enabled());  // disabled by the deletion
+  EXPECT_EQ(stream.disabled_micros, clock.NowMicros());
+  EXPECT_GT(stream.end_sequence, stream.first_sequence);
+  int records = 0;
+  ASSERT_TRUE(engine
+                  ->ReadChanges(id, stream.first_sequence, stream.end_sequence,
+                                [&](const ChangeRecord&) -> Result<bool> {
+                                  ++records;
+                                  return true;
+                                })
+                  .ok());
+  EXPECT_EQ(records, 1);
+  EXPECT_TRUE(engine->ListSnapshots().empty());  // no recovery: no SYSTEM backup
+
+  clock.Advance(model::kStreamRetentionMicros - 1);
+  ASSERT_TRUE(engine->MaintainHistory().ok());
+  EXPECT_EQ(engine->ListRetiredTables().size(), 1u);
+  clock.Advance(1);
+  ASSERT_TRUE(engine->MaintainHistory().ok());
+  EXPECT_TRUE(engine->ListRetiredTables().empty());
+  records = 0;
+  ASSERT_TRUE(engine
+                  ->ReadChanges(id, 0, UINT64_MAX,
+                                [&](const ChangeRecord&) -> Result<bool> {
+                                  ++records;
+                                  return true;
+                                })
+                  .ok());
+  EXPECT_EQ(records, 0);
+}
+
 TEST(SnapshotTest, RecordCodecsRoundTripAndRejectDamage) {
   SnapshotInfo info;
   info.id = 42;
