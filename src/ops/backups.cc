@@ -377,7 +377,8 @@ Result<ContinuousBackupsDescription> UpdateContinuousBackups(
   // As DynamoDB answers the enabling call: the window is just this moment.
   const int64_t shown = ctx.NowMicros();
   ContinuousBackupsDescription d = Window(ctx, after, shown, shown);
-  if (change->before->pitr.enabled != after.pitr.enabled) d.earliest_micros = d.latest_micros;
+  // The window's start is its first base, as every later answer shows it.
+  if (change->before->pitr.enabled != after.pitr.enabled) d.latest_micros = d.earliest_micros;
   return d;
 }
 
@@ -446,7 +447,8 @@ Result<storage::Engine::RestoreSource> PointInTimeSource(const RequestContext& c
   }
   // The latest time itself is always restorable, even when the window is
   // younger than the millisecond its start is shown rounded up to.
-  if (base == nullptr || (when != latest && (when < window.earliest_micros || when > latest))) {
+  if (base == nullptr || (when != latest && (when < window.earliest_micros ||
+                                             when > std::max(latest, window.earliest_micros)))) {
     return Status(Code::kInvalidRestoreTime,
                   "RestoreDateTime must be between EarliestRestorableDateTime and "
                   "LatestRestorableDateTime");
