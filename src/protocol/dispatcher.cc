@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "protocol/backups_json.h"
 #include "protocol/batch_json.h"
+#include "protocol/compression.h"
 #include "protocol/errors.h"
 #include "protocol/exports_json.h"
 #include "protocol/item_json.h"
@@ -20,6 +21,7 @@
 #include "protocol/tags_json.h"
 #include "protocol/transact_json.h"
 #include "protocol/ttl_json.h"
+#include "validation/limits.h"
 
 namespace stator::protocol {
 namespace {
@@ -267,8 +269,21 @@ bool IsJsonMediaType(std::string_view media) {
          media == "application/json";
 }
 
-void Finish(WireResponse& resp, std::string content_type) {
+// Compresses a successful answer of kCompressionThresholdBytes or more when
+// the client accepts gzip or deflate. DynamoDB leaves errors uncompressed.
+void Compress(WireResponse& resp, std::string_view accept_encoding) {
+  if (resp.status != 200 || resp.body.size() < kCompressionThresholdBytes) return;
+  ContentCoding coding = ChooseResponseCoding(accept_encoding);
+  if (coding == ContentCoding::kIdentity) return;
+  resp.body = CompressBody(coding, resp.body);
+  resp.headers.emplace_back("Content-Encoding", std::string(CodingName(coding)));
+}
+
+// Adds the headers every answer carries. `accept_encoding` may compress the
+// body first: x-amz-crc32 covers the bytes sent, compressed or not.
+void Finish(WireResponse& resp, std::string content_type, std::string_view accept_encoding = "") {
   resp.headers.emplace_back("x-amzn-RequestId", NewRequestId());
+  Compress(resp, accept_encoding);
   resp.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(resp.body)));
   if (!content_type.empty()) resp.headers.emplace_back("Content-Type", std::move(content_type));
 }
@@ -338,10 +353,28 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
                                 ? media
                                 : std::string_view("application/json"));
 
+  if (request.content_encoding.empty()) return AnswerJson(request, request.body, response_type);
+  // DynamoDB answers a body it cannot decode with InternalServerError.
+  std::string inflated;
+  switch (DecodeBody(request.content_encoding, request.body, validation::kMaxRequestBodyBytes,
+                     &inflated)) {
+    case DecodeOutcome::kOk:
+      return AnswerJson(request, inflated, response_type);
+    case DecodeOutcome::kTooLarge:
+      return TooLarge();
+    case DecodeOutcome::kUnknownEncoding:
+    case DecodeOutcome::kCorrupt:
+      break;
+  }
+  return ErrorWire(Status(Code::kInternal, ""), response_type);
+}
+
+WireResponse Dispatcher::AnswerJson(const WireRequest& request, std::string_view request_body,
+                                    const std::string& response_type) const {
   Json body;
-  bool empty_body = request.body.empty();
+  bool empty_body = request_body.empty();
   if (!empty_body) {
-    body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    body = Json::parse(request_body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded()) return ErrorWire(Status(Code::kSerialization, ""), response_type);
   }
 
@@ -362,7 +395,7 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
   WireResponse resp;
   if (result.ok()) {
     resp.body = result->dump(-1, ' ', false, Json::error_handler_t::replace);
-    Finish(resp, response_type);
+    Finish(resp, response_type, request.accept_encoding);
   } else {
     if (result.status().code() >= Code::kInternal) {
       spdlog::error("{} failed: {}", op_name, result.status().message());

@@ -41,6 +41,8 @@ protocol::WireRequest ToWire(const http::Request& req) {
   wire.origin = req.Header("Origin");
   wire.cors_request_method = req.Header("Access-Control-Request-Method");
   wire.cors_request_headers = req.Header("Access-Control-Request-Headers");
+  wire.content_encoding = req.Header("Content-Encoding");
+  wire.accept_encoding = req.Header("Accept-Encoding");
   return wire;
 }
 
