@@ -107,8 +107,9 @@ struct StreamSpec {
   std::string label;  // ISO-8601 creation time of the current stream, "" if none
 };
 
+inline constexpr int64_t kDayMicros = 24LL * 60 * 60 * 1000 * 1000;
 // How long a stream's records (and a disabled stream) stay readable.
-inline constexpr int64_t kStreamRetentionMicros = 24LL * 60 * 60 * 1000 * 1000;
+inline constexpr int64_t kStreamRetentionMicros = kDayMicros;
 
 // One stream of a table, current or disabled within the last 24 hours: a view
 // of the table's change log (docs/design/changelog.md), the records with
@@ -123,6 +124,11 @@ struct StreamDef {
   uint64_t first_sequence = 0;  // 0: not yet published
   uint64_t end_sequence = 0;    // 0 while enabled
   bool enabled() const { return disabled_micros == 0; }
+  // Whether it can still be listed and read at `now`: enabled, or disabled
+  // less than 24 hours ago.
+  bool ReadableAt(int64_t now) const {
+    return enabled() || disabled_micros + kStreamRetentionMicros > now;
+  }
 };
 
 // Time to live: items whose `attribute` holds a number of epoch seconds in the
@@ -140,6 +146,7 @@ struct PitrSpec {
   bool enabled = false;
   int recovery_days = 35;      // 1-35
   int64_t enabled_micros = 0;  // when it was last enabled (0 while disabled)
+  int64_t RecoveryMicros() const { return recovery_days * kDayMicros; }
 };
 
 // Where a restored table's data came from (DescribeTable's RestoreSummary).

@@ -14,7 +14,6 @@ namespace {
 using storage::SnapshotInfo;
 using storage::SnapshotKind;
 
-constexpr int64_t kDayMicros = int64_t{24} * 60 * 60 * 1000 * 1000;
 constexpr int64_t kDefaultRecoveryDays = 35;
 
 Status TableNotFoundError(const std::string& given) {
@@ -231,7 +230,7 @@ ContinuousBackupsDescription Window(const RequestContext& ctx, const model::Tabl
   d.recovery_period_days = def.pitr.recovery_days;
   std::vector<SnapshotInfo> bases = PitrBases(ctx, def);
   const int64_t oldest = bases.empty() ? latest : bases.front().micros;
-  d.earliest_micros = CeilMillis(std::max(oldest, now - def.pitr.recovery_days * kDayMicros));
+  d.earliest_micros = CeilMillis(std::max(oldest, now - def.pitr.RecoveryMicros()));
   d.latest_micros = std::max(d.earliest_micros, FloorMillis(latest));
   return d;
 }

@@ -42,7 +42,7 @@ struct Found {
 // A stream disabled more than 24 hours ago is gone, even before the table's
 // next stream change forgets it.
 bool Expired(const RequestContext& ctx, const model::StreamDef& st) {
-  return !st.enabled() && st.disabled_micros + model::kStreamRetentionMicros <= ctx.NowMicros();
+  return !st.ReadableAt(ctx.NowMicros());
 }
 
 Status StreamNotFound(const std::string& arn) {

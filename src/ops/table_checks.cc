@@ -469,9 +469,7 @@ Status ApplyThroughput(model::TableDef& def, const UpdateTableRequest& req, int6
 
 Status ApplyStream(model::TableDef& def, const StreamSpecInput& in, int64_t now) {
   // Disabled streams stay readable for 24 hours, then are forgotten.
-  std::erase_if(def.streams, [&](const model::StreamDef& st) {
-    return !st.enabled() && st.disabled_micros + model::kStreamRetentionMicros <= now;
-  });
+  std::erase_if(def.streams, [&](const model::StreamDef& st) { return !st.ReadableAt(now); });
   if (in.enabled) {
     if (def.stream.enabled) {
       return Status::Validation("Table already has an enabled stream: TableName: " + def.name);

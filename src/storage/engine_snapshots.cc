@@ -5,11 +5,10 @@
 namespace stator::storage {
 namespace {
 
-constexpr int64_t kDayMicros = int64_t{24} * 60 * 60 * 1000 * 1000;
 // A table with point-in-time recovery gets a new base snapshot when its newest
 // is this old, or followed by this many records: a restore replays at most
 // about a day, or this many changes, whatever the recovery period.
-constexpr int64_t kBaseEveryMicros = kDayMicros;
+constexpr int64_t kBaseEveryMicros = model::kDayMicros;
 constexpr uint64_t kBaseAfterRecords = 100000;
 // Copies and restores write batches of about this many records.
 constexpr int kBatchRecords = 1000;
@@ -292,13 +291,12 @@ Result<TablePtr> Engine::Impl::RestoreTable(model::TableDef def,
 }
 
 Status Engine::Impl::MaintainPitr(const model::TableDef& def, bool live, int64_t now,
-                                  uint64_t* cut) {
+                                  const std::vector<SnapshotInfo>& table_bases, uint64_t* cut) {
   const uint64_t id = def.table_id;
-  // This table's base snapshots, oldest first; those from before the current
-  // enabling (a gap in the log follows them) or of a disabled PITR are dropped.
+  // The usable bases, oldest first; those from before the current enabling
+  // (a gap in the log follows them) or of a disabled PITR are dropped.
   std::vector<SnapshotInfo> bases;
-  for (const SnapshotInfo& s : ListSnapshots()) {
-    if (s.kind != SnapshotKind::kPitrBase || s.table.table_id != id) continue;
+  for (const SnapshotInfo& s : table_bases) {
     if (def.pitr.enabled && s.micros >= def.pitr.enabled_micros) {
       bases.push_back(s);
     } else {
@@ -327,7 +325,7 @@ Status Engine::Impl::MaintainPitr(const model::TableDef& def, bool live, int64_t
   }
   // Restores start from the newest base at or before the time they want;
   // the oldest time still wanted is the start of the recovery period.
-  const int64_t window_start = now - def.pitr.recovery_days * kDayMicros;
+  const int64_t window_start = now - def.pitr.RecoveryMicros();
   size_t keep = 0;
   for (size_t i = 0; i < bases.size(); ++i) {
     if (bases[i].micros <= window_start) keep = i;
@@ -346,43 +344,45 @@ Status Engine::Impl::MaintainHistory() {
     for (const auto& [name, table] : tables_) live.push_back(table);
     for (const auto& [id, r] : retired_) retired.push_back(r);
   }
-  for (const TablePtr& table : live) {
-    uint64_t cut = UINT64_MAX;  // no record below it is needed
-    if (!table->streams.empty()) {
-      cut = CutBefore(table->table_id, now - model::kStreamRetentionMicros);
-    }
-    uint64_t pitr_cut = UINT64_MAX;
-    STATOR_RETURN_IF_ERROR(MaintainPitr(*table, true, now, &pitr_cut));
-    cut = std::min(cut, pitr_cut);
-    STATOR_RETURN_IF_ERROR(TrimChangesBelow(table->table_id, cut));
+  // Every table's base snapshots, oldest first, listed once a round.
+  std::map<uint64_t, std::vector<SnapshotInfo>> bases;
+  for (SnapshotInfo& s : ListSnapshots()) {
+    if (s.kind == SnapshotKind::kPitrBase) bases[s.table.table_id].push_back(std::move(s));
   }
+  auto bases_of = [&bases](uint64_t id) -> const std::vector<SnapshotInfo>& {
+    static const std::vector<SnapshotInfo> kNone;
+    auto it = bases.find(id);
+    return it == bases.end() ? kNone : it->second;
+  };
+  // Trims a table's log to what its streams (24 hours) and its point-in-time
+  // recovery need.
+  auto maintain = [&](const model::TableDef& def, bool is_live) -> Status {
+    uint64_t cut = UINT64_MAX;  // no record below it is needed
+    if (!def.streams.empty()) cut = CutBefore(def.table_id, now - model::kStreamRetentionMicros);
+    uint64_t pitr_cut = UINT64_MAX;
+    STATOR_RETURN_IF_ERROR(MaintainPitr(def, is_live, now, bases_of(def.table_id), &pitr_cut));
+    return TrimChangesBelow(def.table_id, std::min(cut, pitr_cut));
+  };
+  for (const TablePtr& table : live) STATOR_RETURN_IF_ERROR(maintain(*table, true));
   for (const RetiredTable& r : retired) {
     const uint64_t id = r.table.table_id;
     int64_t kept_until = r.deleted_micros;
-    if (r.table.pitr.enabled) kept_until += r.table.pitr.recovery_days * kDayMicros;
+    if (r.table.pitr.enabled) kept_until += r.table.pitr.RecoveryMicros();
     if (!r.table.streams.empty()) {
       kept_until = std::max(kept_until, r.deleted_micros + model::kStreamRetentionMicros);
     }
-    if (kept_until <= now) {
-      // Its recovery period and its streams' 24 hours are over: the history goes.
-      for (const SnapshotInfo& s : ListSnapshots()) {
-        if (s.kind == SnapshotKind::kPitrBase && s.table.table_id == id) {
-          STATOR_RETURN_IF_ERROR(DeleteSnapshot(s.id));
-        }
-      }
-      std::unique_lock lock(catalog_mu_);
-      rocksdb::WriteBatch batch;
-      batch.Delete(RetiredTableKey(id));
-      batch.DeleteRange(TableChangesBegin(id), TableChangesEnd(id));
-      STATOR_RETURN_IF_ERROR(Write(&batch));
-      retired_.erase(id);
+    if (kept_until > now) {
+      STATOR_RETURN_IF_ERROR(maintain(r.table, false));
       continue;
     }
-    uint64_t cut = UINT64_MAX;
-    if (!r.table.streams.empty()) cut = CutBefore(id, now - model::kStreamRetentionMicros);
-    uint64_t pitr_cut = UINT64_MAX;
-    STATOR_RETURN_IF_ERROR(MaintainPitr(r.table, false, now, &pitr_cut));
-    STATOR_RETURN_IF_ERROR(TrimChangesBelow(id, std::min(cut, pitr_cut)));
+    // Its recovery period and its streams' 24 hours are over: the history goes.
+    for (const SnapshotInfo& s : bases_of(id)) STATOR_RETURN_IF_ERROR(DeleteSnapshot(s.id));
+    std::unique_lock lock(catalog_mu_);
+    rocksdb::WriteBatch batch;
+    batch.Delete(RetiredTableKey(id));
+    batch.DeleteRange(TableChangesBegin(id), TableChangesEnd(id));
+    STATOR_RETURN_IF_ERROR(Write(&batch));
+    retired_.erase(id);
   }
   return Status::OK();
 }
