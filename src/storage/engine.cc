@@ -246,22 +246,16 @@ Status Engine::Impl::Mutate(const model::TableDef& table, const model::Item& key
 }
 
 Status Engine::Impl::Iterate(const ReadRange& range, const RecordVisitor& visit) const {
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower(range.begin);
-  rocksdb::Slice upper(range.end);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  RangeIterator it(db_.get(), range.begin, range.end);
   if (range.reverse) {
     it->SeekToLast();
   } else {
     it->SeekToFirst();
   }
   while (it->Valid()) {
-    auto item = model::DecodeItem(std::string_view(it->value().data(), it->value().size()));
+    auto item = model::DecodeItem(it.value());
     if (!item.ok()) return item.status();
-    STATOR_ASSIGN_OR_RETURN(bool more, visit(std::string_view(it->key().data(), it->key().size()),
-                                             std::move(item).value()));
+    STATOR_ASSIGN_OR_RETURN(bool more, visit(it.key(), std::move(item).value()));
     if (!more) break;
     if (range.reverse) {
       it->Prev();
@@ -279,14 +273,7 @@ Status Engine::Impl::Flush() {
 
 Status Engine::Impl::Backfill(const std::string& table_name, uint64_t table_id,
                               const std::vector<uint32_t>& index_ids) {
-  rocksdb::ReadOptions ro;
-  const std::string begin = TableItemsBegin(table_id);
-  const std::string end = TableItemsEnd(table_id);
-  rocksdb::Slice lower(begin);
-  rocksdb::Slice upper(end);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  RangeIterator it(db_.get(), TableItemsBegin(table_id), TableItemsEnd(table_id));
   for (it->SeekToFirst(); it->Valid() && !stopping_; it->Next()) {
     const std::string record_key = it->key().ToString();
     std::shared_lock catalog_lock(catalog_mu_);

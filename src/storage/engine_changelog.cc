@@ -14,19 +14,9 @@ Status Engine::Impl::ReadChanges(uint64_t table_id, uint64_t from, uint64_t end,
   from = std::max<uint64_t>(from, 1);  // 0 names the trim point, not a record
   end = std::min(end, VisibleSequence() + 1);
   if (from >= end) return Status::OK();
-  rocksdb::ReadOptions ro;
-  const std::string lower = ChangeKey(table_id, from);
-  const std::string upper = ChangeKey(table_id, end);
-  rocksdb::Slice lower_slice(lower);
-  rocksdb::Slice upper_slice(upper);
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  RangeIterator it(db_.get(), ChangeKey(table_id, from), ChangeKey(table_id, end));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    STATOR_ASSIGN_OR_RETURN(
-        ChangeRecord r,
-        DecodeChangeRecord(std::string_view(it->key().data(), it->key().size()),
-                           std::string_view(it->value().data(), it->value().size())));
+    STATOR_ASSIGN_OR_RETURN(ChangeRecord r, DecodeChangeRecord(it.key(), it.value()));
     STATOR_ASSIGN_OR_RETURN(bool more, visit(r));
     if (!more) break;
   }

@@ -59,6 +59,35 @@ inline constexpr std::string_view kNextTableIdName = "next_table_id";
 inline constexpr std::string_view kCollectionStatsName = "collection_stats";
 inline constexpr std::string_view kNextSnapshotIdName = "next_snapshot_id";
 
+// A RocksDB iterator over the keys in [begin, end), as of `snapshot` if any.
+// It owns its bounds, which RocksDB reads for as long as it iterates, so it
+// is neither copied nor moved.
+class RangeIterator {
+ public:
+  RangeIterator(rocksdb::DB* db, std::string begin, std::string end,
+                const rocksdb::Snapshot* snapshot = nullptr)
+      : begin_(std::move(begin)), end_(std::move(end)), lower_(begin_), upper_(end_) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.iterate_lower_bound = &lower_;
+    ro.iterate_upper_bound = &upper_;
+    it_.reset(db->NewIterator(ro));
+  }
+  RangeIterator(const RangeIterator&) = delete;
+  RangeIterator& operator=(const RangeIterator&) = delete;
+
+  rocksdb::Iterator* operator->() const { return it_.get(); }
+  std::string_view key() const { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const { return {it_->value().data(), it_->value().size()}; }
+
+ private:
+  std::string begin_;
+  std::string end_;
+  rocksdb::Slice lower_;
+  rocksdb::Slice upper_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 class Engine::Impl {
  public:
   Impl(EngineOptions options, const Clock* clock) : options_(std::move(options)), clock_(clock) {}

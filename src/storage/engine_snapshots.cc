@@ -33,15 +33,9 @@ Status Engine::Impl::LoadSnapshots() {
     return FromRocks(s);
   }
   auto load = [&](const std::string& begin, const std::string& end, auto&& fn) -> Status {
-    rocksdb::ReadOptions ro;
-    rocksdb::Slice lower(begin);
-    rocksdb::Slice upper(end);
-    ro.iterate_lower_bound = &lower;
-    ro.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    RangeIterator it(db_.get(), begin, end);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      STATOR_RETURN_IF_ERROR(fn(std::string_view(it->key().data(), it->key().size()),
-                                std::string_view(it->value().data(), it->value().size())));
+      STATOR_RETURN_IF_ERROR(fn(it.key(), it.value()));
     }
     return FromRocks(it->status());
   };
@@ -107,28 +101,22 @@ Result<SnapshotInfo> Engine::Impl::FillSnapshot(SnapshotPoint point) {
     batch.Put(MetaKey(kNextSnapshotIdName), next);
     STATOR_RETURN_IF_ERROR(Write(&batch));
   }
-  rocksdb::ReadOptions ro;
-  ro.snapshot = point.snapshot;
-  const std::string begin = TableItemsBegin(info.table.table_id);
-  const std::string end = TableItemsEnd(info.table.table_id);
-  rocksdb::Slice lower(begin);
-  rocksdb::Slice upper(end);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
   const std::string prefix = SnapshotItemsBegin(info.id);
   Status s = [&]() -> Status {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    RangeIterator it(db_.get(), TableItemsBegin(info.table.table_id),
+                     TableItemsEnd(info.table.table_id), point.snapshot);
     rocksdb::WriteBatch batch;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      batch.Put(prefix + KeyWithinTable(std::string_view(it->key().data(), it->key().size())),
-                it->value());
+      batch.Put(prefix + KeyWithinTable(it.key()), it->value());
       if (batch.Count() >= kBatchRecords) {
         STATOR_RETURN_IF_ERROR(Write(&batch));
         batch.Clear();
       }
     }
     STATOR_RETURN_IF_ERROR(FromRocks(it->status()));
-    TableStats stats = ReadStats(TableStatsKey(info.table.table_id), ro);
+    rocksdb::ReadOptions at_point;
+    at_point.snapshot = point.snapshot;
+    TableStats stats = ReadStats(TableStatsKey(info.table.table_id), at_point);
     info.item_count = stats.item_count;
     info.size_bytes = stats.size_bytes;
     // The snapshot exists from this record on.
@@ -398,12 +386,7 @@ Status Engine::Impl::PutExportRecord(std::string_view export_id, std::string_vie
 Result<std::vector<std::string>> Engine::Impl::ListExportRecords() const {
   const std::string begin(1, static_cast<char>(Namespace::kExport));
   const std::string end(1, static_cast<char>(static_cast<uint8_t>(Namespace::kExport) + 1));
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower(begin);
-  rocksdb::Slice upper(end);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  RangeIterator it(db_.get(), begin, end);
   std::vector<std::string> out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) out.push_back(it->value().ToString());
   STATOR_RETURN_IF_ERROR(FromRocks(it->status()));
