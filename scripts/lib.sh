@@ -5,8 +5,9 @@ STATOR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages needed to build Stator.
 STATOR_BUILD_PACKAGES=(build-essential cmake pkg-config librocksdb-dev libboost-dev
   nlohmann-json3-dev libssl-dev libspdlog-dev libgtest-dev zlib1g-dev)
-# Extra packages the test suites need: the real clients Stator is tested with.
-STATOR_TEST_PACKAGES=(python3 python3-boto3 python3-pytest awscli)
+# Extra packages the test suites need: the real clients Stator is tested with, and
+# openssl and curl for the HTTPS tests (scripts/make-test-cert.sh).
+STATOR_TEST_PACKAGES=(python3 python3-boto3 python3-pytest awscli openssl curl)
 # Node.js and npm for the AWS SDK for JavaScript tests (tests/js), unless both are there
 # already: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
 { command -v node && command -v npm; } >/dev/null 2>&1 || STATOR_TEST_PACKAGES+=(nodejs npm)

@@ -1,15 +1,9 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <exception>
-#include <memory>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
-#include <vector>
-
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,9 +15,16 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
-#include <spdlog/spdlog.h>
+#include <cerrno>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "http/session.h"
+#include "http/tls.h"
 
 namespace stator::http {
 namespace {
@@ -39,9 +40,7 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 Handler OrRespondWith(Handler handler, int status) {
   if (handler) return handler;
-  return [status](const Request&, Response& response) {
-    response.status = status;
-  };
+  return [status](const Request&, Response& response) { response.status = status; };
 }
 
 void LogException(std::exception_ptr error, const char* where) {
@@ -92,12 +91,14 @@ class Server::Impl {
   void Stop();
   uint16_t port() const { return port_.load(std::memory_order_acquire); }
   const std::string& host() const { return options_.host; }
+  bool tls() const { return !options_.tls_certificate_file.empty(); }
 
  private:
   int ThreadCount() const {
     if (options_.threads > 0) return options_.threads;
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
+  Status LoadTls();
   Status Listen(const tcp::endpoint& endpoint);
   void RunLoop();
   asio::awaitable<void> AcceptLoop();
@@ -110,9 +111,12 @@ class Server::Impl {
   const Handler handler_;
   const Handler too_large_;
   std::atomic<bool> stopping_{false};
-  const internal::SessionContext context_;
+  internal::SessionContext context_;  // its `tls` is set by Start()
   std::atomic<uint16_t> port_{0};
   bool started_ = false;  // only the thread calling Start() touches it
+
+  // Outlives every session (they are destroyed with ioc_).
+  std::unique_ptr<boost::asio::ssl::context> tls_;
 
   std::mutex mutex_;
   // Every session whose Run() has not ended, so Stop() can reach them.
@@ -130,38 +134,48 @@ class Server::Impl {
 Status Server::Impl::Start() {
   if (started_) return Status::Internal("http: Server::Start() called twice");
   started_ = true;
-  const std::string address =
-      options_.host + ":" + std::to_string(options_.port);
+  // Before binding, so a server that cannot serve TLS never takes the port.
+  STATOR_RETURN_IF_ERROR(LoadTls());
+  const std::string address = options_.host + ":" + std::to_string(options_.port);
 
   error_code ec;
   tcp::resolver resolver(ioc_);
   auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
                                     tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
-    return Status::IOError("http: cannot resolve " + address + ": " +
-                           ec.message());
+    return Status::IOError("http: cannot resolve " + address + ": " + ec.message());
   }
   Status status = Listen(endpoints.begin()->endpoint());
   if (!status.ok()) {
-    return Status::IOError("http: cannot listen on " + address + ": " +
-                           status.message());
+    return Status::IOError("http: cannot listen on " + address + ": " + status.message());
   }
 
   if (!options_.stop_signals.empty()) {
     for (int signal : options_.stop_signals) {
       signals_.add(signal, ec);
       if (ec) {
-        return Status::IOError("http: cannot handle signal " +
-                               std::to_string(signal) + ": " + ec.message());
+        return Status::IOError("http: cannot handle signal " + std::to_string(signal) + ": " +
+                               ec.message());
       }
     }
     signals_.async_wait([this](const error_code& ec, int) {
       if (!ec) Stop();
     });
   }
-  asio::co_spawn(strand_, AcceptLoop(), [](std::exception_ptr error) {
-    LogException(error, "accept loop");
-  });
+  asio::co_spawn(strand_, AcceptLoop(),
+                 [](std::exception_ptr error) { LogException(error, "accept loop"); });
+  return Status::OK();
+}
+
+Status Server::Impl::LoadTls() {
+  const std::string& certificate = options_.tls_certificate_file;
+  const std::string& key = options_.tls_private_key_file;
+  if (certificate.empty() && key.empty()) return Status::OK();
+  if (certificate.empty() || key.empty()) {
+    return Status::Validation("http: TLS needs both a certificate file and a private key file");
+  }
+  STATOR_ASSIGN_OR_RETURN(tls_, internal::MakeServerTlsContext(certificate, key));
+  context_.tls = tls_.get();
   return Status::OK();
 }
 
@@ -233,8 +247,8 @@ void Server::Impl::FinishStop() {
 
 void Server::Impl::CloseRemainingSessions() {
   std::lock_guard lock(mutex_);
-  spdlog::warn("http: closing {} connections still busy after {} ms",
-               sessions_.size(), options_.shutdown_timeout.count());
+  spdlog::warn("http: closing {} connections still busy after {} ms", sessions_.size(),
+               options_.shutdown_timeout.count());
   for (auto& [raw, weak] : sessions_) {
     if (auto session = weak.lock()) session->ForceClose();
   }
@@ -244,8 +258,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
   for (;;) {
     tcp::socket socket(asio::make_strand(ioc_));
     error_code ec;
-    co_await acceptor_.async_accept(
-        socket, asio::redirect_error(asio::use_awaitable, ec));
+    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_.load(std::memory_order_acquire) || !acceptor_.is_open()) {
       co_return;
     }
@@ -254,8 +267,8 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       continue;
     }
     spdlog::warn("http: accept failed: {}", ec.message());
-    if (ec.value() == EMFILE || ec.value() == ENFILE ||
-        ec.value() == ENOBUFS || ec.value() == ENOMEM) {
+    if (ec.value() == EMFILE || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+        ec.value() == ENOMEM) {
       asio::steady_timer backoff(strand_, kAcceptBackoff);
       co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -264,7 +277,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
 
 void Server::Impl::StartSession(tcp::socket socket) {
   auto executor = socket.get_executor();
-  auto session = std::make_shared<Session>(std::move(socket), context_);
+  std::shared_ptr<Session> session = internal::NewSession(std::move(socket), context_);
   {
     std::lock_guard lock(mutex_);
     // Registering under the lock that Stop() takes means a session either
@@ -272,11 +285,10 @@ void Server::Impl::StartSession(tcp::socket socket) {
     if (stopping_.load(std::memory_order_acquire)) return;
     sessions_.emplace(session.get(), session);
   }
-  asio::co_spawn(executor, session->Run(),
-                 [this, session](std::exception_ptr error) {
-                   LogException(error, "connection");
-                   OnSessionEnded(session.get());
-                 });
+  asio::co_spawn(executor, session->Run(), [this, session](std::exception_ptr error) {
+    LogException(error, "connection");
+    OnSessionEnded(session.get());
+  });
 }
 
 void Server::Impl::OnSessionEnded(Session* session) {
@@ -290,12 +302,12 @@ void Server::Impl::OnSessionEnded(Session* session) {
 }
 
 Server::Server(ServerOptions options, Handler handler, Handler too_large)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler),
-                                   std::move(too_large))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(too_large))) {}
 Server::~Server() = default;
 Status Server::Start() { return impl_->Start(); }
 uint16_t Server::port() const { return impl_->port(); }
 const std::string& Server::host() const { return impl_->host(); }
+bool Server::tls() const { return impl_->tls(); }
 void Server::Run() { impl_->Run(); }
 void Server::Stop() { impl_->Stop(); }
 

@@ -13,12 +13,17 @@
 //     Handler, then the connection closes;
 //   * malformed HTTP gets an empty 400 (oversized headers an empty 431), then
 //     the connection closes;
-//   * a connection with no progress for `idle_timeout` is closed.
+//   * a connection with no progress for `idle_timeout` is closed;
+//   * with a TLS certificate and key, every connection is HTTPS (TLS 1.2 or
+//     newer) and all of the above holds inside TLS; the handshake counts as
+//     one step for `idle_timeout`; a client that fails it (one speaking plain
+//     HTTP included) is dropped without an answer; a connection the server
+//     closes gets a TLS close_notify first.
 // The only headers it adds are Content-Length and Connection; it never adds
 // a Server or Date header.
 //
 // Thread-safety: call Start() once, then Run() once (Run() may be on another
-// thread). Stop(), port() and host() may be called from any thread at any
+// thread). Stop(), port(), host() and tls() may be called from any thread at any
 // time after construction. Handlers run concurrently on the I/O threads, so they must be
 // thread-safe; requests on one connection are never handled concurrently.
 #pragma once
@@ -86,6 +91,12 @@ struct ServerOptions {
   // handler. Asio routes them to an I/O thread, so Stop() never runs in
   // async-signal context.
   std::vector<int> stop_signals;
+  // HTTPS: a PEM file holding the server certificate followed by any
+  // intermediate certificates, and a PEM file holding its private key (not
+  // passphrase-protected). Both empty serves plain HTTP; otherwise the port
+  // speaks only TLS. Start() loads them.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
 };
 
 class Server {
@@ -100,14 +111,20 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Fails with an IOError naming the address, e.g. when
-  // the port is in use. Connections queue in the backlog until Run().
+  // Loads the TLS certificate and key, if any, then binds and listens.
+  // Fails with an IOError naming the file and OpenSSL's reason when the
+  // certificate or key is missing, unreadable, malformed or mismatched (a
+  // Validation error when only one of the two is given), or naming the
+  // address, e.g. when the port is in use. Connections queue in the backlog
+  // until Run().
   Status Start();
 
   // The bound port once Start() succeeded (the chosen one if options.port
   // was 0), else 0.
   uint16_t port() const;
   const std::string& host() const;
+  // Whether connections speak TLS (the options name a certificate and key).
+  bool tls() const;
 
   // Serves on `threads` I/O threads, the calling thread being one of them,
   // and returns once Stop() has completed. Returns at once if Start() failed

@@ -1,14 +1,13 @@
 #include "http/session.h"
 
-#include <array>
-#include <chrono>
-#include <exception>
-#include <string_view>
-#include <utility>
+#include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
@@ -17,7 +16,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <exception>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "http/tls.h"
 
 namespace stator::http::internal {
 namespace {
@@ -38,9 +43,7 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Completion token for co_await that reports errors in `ec` instead of
 // throwing: network errors are expected input, not exceptional.
-auto Await(beast::error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
+auto Await(beast::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 // Errors that mean the bytes received are not HTTP, as opposed to the
 // connection ending or timing out.
@@ -69,8 +72,7 @@ bool IsMalformed(const beast::error_code& ec) {
 }
 
 bool ExpectsContinue(const bhttp::request_header<>& header) {
-  return header.version() >= 11 &&
-         beast::iequals(header[bhttp::field::expect], "100-continue");
+  return header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue");
 }
 
 bool AsksToClose(const Response& response) {
@@ -90,13 +92,11 @@ Response CallHandler(const Handler& handler, const Request& request) {
   try {
     handler(request, response);
   } catch (const std::exception& e) {
-    spdlog::error("http: handler threw on {} {}: {}", request.method,
-                  request.target, e.what());
+    spdlog::error("http: handler threw on {} {}: {}", request.method, request.target, e.what());
     response = Response();
     response.status = 500;
   } catch (...) {
-    spdlog::error("http: handler threw a non-exception on {} {}",
-                  request.method, request.target);
+    spdlog::error("http: handler threw a non-exception on {} {}", request.method, request.target);
     response = Response();
     response.status = 500;
   }
@@ -105,8 +105,7 @@ Response CallHandler(const Handler& handler, const Request& request) {
 
 // Frames `response` for the wire. Throws std::invalid_argument for a
 // response HTTP cannot carry (bad status, body on a 204/304).
-bhttp::response<bhttp::string_body> Encode(Response&& response,
-                                           unsigned version, bool keep_alive,
+bhttp::response<bhttp::string_body> Encode(Response&& response, unsigned version, bool keep_alive,
                                            bool head_request) {
   // 1xx would make the client wait for a second, final response.
   if (response.status < 200 || response.status > 999) {
@@ -116,8 +115,7 @@ bhttp::response<bhttp::string_body> Encode(Response&& response,
   out.version(version);
   out.result(static_cast<unsigned>(response.status));
   for (auto& [name, value] : response.headers) {
-    if (beast::iequals(name, "Content-Length") ||
-        beast::iequals(name, "Transfer-Encoding")) {
+    if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding")) {
       continue;
     }
     out.insert(name, value);
@@ -130,8 +128,7 @@ bhttp::response<bhttp::string_body> Encode(Response&& response,
   return out;
 }
 
-bhttp::response<bhttp::string_body> EmptyResponse(unsigned status,
-                                                  unsigned version,
+bhttp::response<bhttp::string_body> EmptyResponse(unsigned status, unsigned version,
                                                   bool keep_alive) {
   bhttp::response<bhttp::string_body> out;
   out.version(version);
@@ -141,14 +138,27 @@ bhttp::response<bhttp::string_body> EmptyResponse(unsigned status,
   return out;
 }
 
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+template <class Stream>
+Stream MakeStream(tcp::socket socket, const SessionContext& context) {
+  if constexpr (kIsTls<Stream>) {
+    return Stream(std::move(socket), *context.tls);
+  } else {
+    return Stream(std::move(socket));
+  }
+}
+
 }  // namespace
 
-Session::Session(tcp::socket socket, const SessionContext& context)
+template <class Stream>
+BasicSession<Stream>::BasicSession(tcp::socket socket, const SessionContext& context)
     : strand_(socket.get_executor()),
-      stream_(std::move(socket)),
+      stream_(MakeStream<Stream>(std::move(socket), context)),
       context_(context) {
   beast::error_code ec;
-  tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  tcp::endpoint peer = Tcp().socket().remote_endpoint(ec);
   if (ec) return;  // peer already gone; the first read will notice
   asio::ip::address address = peer.address();
   // On a dual-stack "::" listener IPv4 peers arrive as ::ffff:a.b.c.d; report
@@ -160,34 +170,85 @@ Session::Session(tcp::socket socket, const SessionContext& context)
   remote_port_ = peer.port();
 }
 
-void Session::RequestStop() {
-  asio::post(strand_, [self = shared_from_this()] {
-    self->stop_requested_ = true;
+template <class Stream>
+beast::tcp_stream& BasicSession<Stream>::Tcp() {
+  return beast::get_lowest_layer(stream_);
+}
+
+template <class Stream>
+void BasicSession<Stream>::RequestStop() {
+  asio::post(strand_, [self = shared_from_this(), this] {
+    stop_requested_ = true;
     // A read in progress for a request that has not started cannot be
     // finished gracefully; one that has started runs to its response.
-    if (self->waiting_for_request_) self->stream_.cancel();
+    if (waiting_for_request_) Tcp().cancel();
   });
 }
 
-void Session::ForceClose() {
-  asio::post(strand_, [self = shared_from_this()] { self->stream_.close(); });
+template <class Stream>
+void BasicSession<Stream>::ForceClose() {
+  asio::post(strand_, [self = shared_from_this(), this] { Tcp().close(); });
 }
 
-bool Session::Stopping() const {
+template <class Stream>
+bool BasicSession<Stream>::Stopping() const {
   return stop_requested_ || context_.stopping.load(std::memory_order_acquire);
 }
 
-asio::awaitable<void> Session::Run() {
-  for (;;) {
-    Outcome outcome = co_await ServeOne();
-    if (outcome == Outcome::kKeepAlive) continue;
-    if (outcome == Outcome::kDrainAndClose) co_await DrainAndClose();
-    break;
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::Run() {
+  if (!co_await Handshake()) {
+    Tcp().close();
+    co_return;
   }
-  stream_.close();
+  Outcome outcome;
+  do {
+    outcome = co_await ServeOne();
+  } while (outcome == Outcome::kKeepAlive);
+  co_await Close(outcome == Outcome::kDrainAndClose);
 }
 
-asio::awaitable<Session::Outcome> Session::ServeOne() {
+template <class Stream>
+asio::awaitable<bool> BasicSession<Stream>::Handshake() {
+  if constexpr (!kIsTls<Stream>) {
+    co_return true;
+  } else {
+    if (Stopping()) co_return false;
+    beast::error_code ec;
+    // Like a wait for a request, the handshake is cut short by a stop and
+    // bounded by the idle timeout, so a silent client cannot hold the
+    // connection.
+    waiting_for_request_ = true;
+    Tcp().expires_after(context_.options.idle_timeout);
+    co_await stream_.async_handshake(asio::ssl::stream_base::server, Await(ec));
+    waiting_for_request_ = false;
+    if (ec) {
+      spdlog::debug("http: TLS handshake with {} failed: {}", remote_address_, ec.message());
+      co_return false;
+    }
+    handshake_done_ = true;
+    co_return true;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::Close(bool drain) {
+  if constexpr (kIsTls<Stream>) {
+    // A client can then tell the server's close from a truncation. Skipped
+    // when the socket is already closed (a timeout or ForceClose).
+    if (handshake_done_ && Tcp().socket().is_open()) {
+      co_await SendCloseNotify(stream_, kDrainTimeout);
+    }
+  }
+  if (drain && Tcp().socket().is_open()) {
+    co_await DrainAndClose();
+  } else {
+    Tcp().close();
+  }
+}
+
+template <class Stream>
+asio::awaitable<typename BasicSession<Stream>::Outcome> BasicSession<Stream>::ServeOne() {
   if (Stopping()) co_return Outcome::kClose;
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(kHeaderLimit);
@@ -195,7 +256,7 @@ asio::awaitable<Session::Outcome> Session::ServeOne() {
 
   beast::error_code ec;
   waiting_for_request_ = true;
-  stream_.expires_after(context_.options.idle_timeout);
+  Tcp().expires_after(context_.options.idle_timeout);
   co_await bhttp::async_read_header(stream_, buffer_, parser, Await(ec));
   waiting_for_request_ = false;
   if (!ec && !parser.is_done()) {
@@ -203,7 +264,7 @@ asio::awaitable<Session::Outcome> Session::ServeOne() {
     // is told to go ahead only with a body the server will accept.
     if (ExpectsContinue(parser.get())) ec = co_await WriteContinue();
     if (!ec) {
-      stream_.expires_after(context_.options.idle_timeout);
+      Tcp().expires_after(context_.options.idle_timeout);
       co_await bhttp::async_read(stream_, buffer_, parser, Await(ec));
     }
   }
@@ -212,8 +273,7 @@ asio::awaitable<Session::Outcome> Session::ServeOne() {
   bhttp::request<bhttp::string_body> message = parser.release();
   Request request = ToRequest(message, std::move(message.body()));
   Response response = CallHandler(context_.handler, request);
-  auto out = ToWire(std::move(response), message.version(),
-                    message.keep_alive() && !Stopping(),
+  auto out = ToWire(std::move(response), message.version(), message.keep_alive() && !Stopping(),
                     message.method() == bhttp::verb::head);
   ec = co_await Write(out);
   if (ec) co_return Outcome::kClose;
@@ -222,8 +282,9 @@ asio::awaitable<Session::Outcome> Session::ServeOne() {
   co_return HasUnreadInput() ? Outcome::kDrainAndClose : Outcome::kClose;
 }
 
-asio::awaitable<Session::Outcome> Session::AnswerReadError(
-    beast::error_code ec, const bhttp::request<bhttp::string_body>& partial) {
+template <class Stream>
+asio::awaitable<typename BasicSession<Stream>::Outcome> BasicSession<Stream>::AnswerReadError(
+    beast::error_code ec, const BeastRequest& partial) {
   bhttp::response<bhttp::string_body> out;
   if (ec == bhttp::error::body_limit) {
     // The header is complete (the limit is checked after it), the body is
@@ -235,11 +296,11 @@ asio::awaitable<Session::Outcome> Session::AnswerReadError(
   } else if (ec == bhttp::error::header_limit) {
     out = EmptyResponse(431, 11, false);
   } else if (IsMalformed(ec)) {
-    spdlog::debug("http: malformed request from {}: {}", remote_address_,
-                  ec.message());
+    spdlog::debug("http: malformed request from {}: {}", remote_address_, ec.message());
     out = EmptyResponse(400, 11, false);
   } else {
-    // The peer left, went quiet, or the server is stopping: nobody to answer.
+    // The peer left, went quiet, broke TLS, or the server is stopping:
+    // nobody to answer.
     co_return Outcome::kClose;
   }
   ec = co_await Write(out);
@@ -247,10 +308,11 @@ asio::awaitable<Session::Outcome> Session::AnswerReadError(
   co_return ec ? Outcome::kClose : Outcome::kDrainAndClose;
 }
 
-bhttp::response<bhttp::string_body> Session::ToWire(Response&& response,
-                                                    unsigned version,
-                                                    bool keep_alive,
-                                                    bool head_request) const {
+template <class Stream>
+typename BasicSession<Stream>::BeastResponse BasicSession<Stream>::ToWire(Response&& response,
+                                                                          unsigned version,
+                                                                          bool keep_alive,
+                                                                          bool head_request) const {
   try {
     return Encode(std::move(response), version, keep_alive, head_request);
   } catch (const std::exception& e) {
@@ -259,14 +321,13 @@ bhttp::response<bhttp::string_body> Session::ToWire(Response&& response,
   }
 }
 
-Request Session::ToRequest(const bhttp::request<bhttp::string_body>& header,
-                           std::string body) const {
+template <class Stream>
+Request BasicSession<Stream>::ToRequest(const BeastRequest& header, std::string body) const {
   Request request;
   request.method = std::string(header.method_string());
   request.target = std::string(header.target());
   for (const auto& field : header) {
-    request.headers.emplace_back(std::string(field.name_string()),
-                                 std::string(field.value()));
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   request.body = std::move(body);
   request.remote_address = remote_address_;
@@ -274,37 +335,48 @@ Request Session::ToRequest(const bhttp::request<bhttp::string_body>& header,
   return request;
 }
 
-asio::awaitable<beast::error_code> Session::WriteContinue() {
+template <class Stream>
+asio::awaitable<beast::error_code> BasicSession<Stream>::WriteContinue() {
   beast::error_code ec;
-  stream_.expires_after(context_.options.idle_timeout);
+  Tcp().expires_after(context_.options.idle_timeout);
   co_await asio::async_write(stream_, asio::buffer(kContinue), Await(ec));
   co_return ec;
 }
 
-asio::awaitable<beast::error_code> Session::Write(
-    bhttp::response<bhttp::string_body>& response) {
+template <class Stream>
+asio::awaitable<beast::error_code> BasicSession<Stream>::Write(BeastResponse& response) {
   beast::error_code ec;
-  stream_.expires_after(context_.options.idle_timeout);
+  Tcp().expires_after(context_.options.idle_timeout);
   co_await bhttp::async_write(stream_, response, Await(ec));
   co_return ec;
 }
 
-bool Session::HasUnreadInput() {
+template <class Stream>
+bool BasicSession<Stream>::HasUnreadInput() {
   beast::error_code ec;
-  return buffer_.size() > 0 || stream_.socket().available(ec) > 0;
+  return buffer_.size() > 0 || Tcp().socket().available(ec) > 0;
 }
 
-asio::awaitable<void> Session::DrainAndClose() {
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::DrainAndClose() {
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
   // Read until the peer closes its side too (it has our FIN now) or the
-  // drain time runs out; the timeout closes the socket.
-  stream_.expires_after(kDrainTimeout);
+  // drain time runs out; the timeout closes the socket. Under TLS the bytes
+  // are read below it: they are discarded unread anyway.
+  Tcp().expires_after(kDrainTimeout);
   std::array<char, 4096> sink;
   while (!ec) {
-    co_await stream_.async_read_some(asio::buffer(sink), Await(ec));
+    co_await Tcp().async_read_some(asio::buffer(sink), Await(ec));
   }
-  stream_.close();
+  Tcp().close();
+}
+
+std::shared_ptr<Session> NewSession(tcp::socket socket, const SessionContext& context) {
+  if (context.tls != nullptr) {
+    return std::make_shared<BasicSession<TlsStream>>(std::move(socket), context);
+  }
+  return std::make_shared<BasicSession<beast::tcp_stream>>(std::move(socket), context);
 }
 
 }  // namespace stator::http::internal

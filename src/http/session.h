@@ -8,23 +8,31 @@
 // not yet served in the kernel's socket buffer, where TCP flow control
 // bounds them instead of a queue of ours.
 //
+// The same code serves plain and TLS connections: BasicSession is a template
+// over the stream, and the few steps that differ (the handshake, close_notify)
+// are chosen at compile time. The server sees only the Session interface.
+//
 // Thread-safety: Run() and everything it calls execute on the session's
 // strand (the socket's executor). RequestStop() and ForceClose() may be
 // called from any thread; they post to that strand.
 #pragma once
 
-#include <atomic>
-#include <memory>
-#include <string>
-#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange unincluded
+// clang-format off: <utility> must come first, as Boost 1.74's
+// awaitable.hpp uses std::exchange without including it.
+#include <utility>
+// clang-format on
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <string>
 
 #include "http/server.h"
 
@@ -39,28 +47,48 @@ struct SessionContext {
   // Set once by Server::Stop(); a session that sees it finishes the request
   // in hand, answers with `Connection: close` and closes.
   const std::atomic<bool>& stopping;
+  // Connections speak TLS with this context; null serves plain HTTP. Set
+  // before the first connection is accepted, then never changed.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
+// One connection, as the server manages it.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `socket` must be connected and bound to a strand.
-  Session(boost::asio::ip::tcp::socket socket, const SessionContext& context);
+  virtual ~Session() = default;
 
   // Serves requests until the peer leaves, an error or timeout, or a stop.
   // The caller keeps the Session alive until the returned awaitable ends.
-  boost::asio::awaitable<void> Run();
+  virtual boost::asio::awaitable<void> Run() = 0;
 
-  // Closes the connection if it is waiting for a request; otherwise it
-  // closes after the response to the current request.
-  void RequestStop();
+  // Closes the connection if it is waiting for a request (or in the TLS
+  // handshake); otherwise it closes after the response to the current
+  // request.
+  virtual void RequestStop() = 0;
   // Closes the connection now, abandoning any request in progress.
-  void ForceClose();
+  virtual void ForceClose() = 0;
+};
+
+// A session for `socket`, which must be connected and bound to a strand;
+// TLS when `context.tls` is set.
+std::shared_ptr<Session> NewSession(boost::asio::ip::tcp::socket socket,
+                                    const SessionContext& context);
+
+// The session over one stream type: boost::beast::tcp_stream or
+// boost::beast::ssl_stream<boost::beast::tcp_stream>. Defined in session.cc;
+// made only through NewSession().
+template <class Stream>
+class BasicSession final : public Session {
+ public:
+  BasicSession(boost::asio::ip::tcp::socket socket, const SessionContext& context);
+
+  boost::asio::awaitable<void> Run() override;
+  void RequestStop() override;
+  void ForceClose() override;
 
  private:
-  using BeastRequest =
-      boost::beast::http::request<boost::beast::http::string_body>;
-  using BeastResponse =
-      boost::beast::http::response<boost::beast::http::string_body>;
+  using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+  using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
   // How the connection goes on after one request.
   enum class Outcome {
@@ -69,14 +97,17 @@ class Session : public std::enable_shared_from_this<Session> {
     kClose,          // close at once
   };
 
+  // The TCP stream under any TLS: timeouts, cancel, close, the socket.
+  boost::beast::tcp_stream& Tcp();
+  boost::asio::awaitable<bool> Handshake();
   boost::asio::awaitable<Outcome> ServeOne();
   // Answers a request that could not be read in full, if it deserves an
   // answer; the connection cannot continue either way.
   boost::asio::awaitable<Outcome> AnswerReadError(boost::beast::error_code ec,
                                                   const BeastRequest& partial);
   boost::asio::awaitable<boost::beast::error_code> WriteContinue();
-  boost::asio::awaitable<boost::beast::error_code> Write(
-      BeastResponse& response);
+  boost::asio::awaitable<boost::beast::error_code> Write(BeastResponse& response);
+  boost::asio::awaitable<void> Close(bool drain);
   boost::asio::awaitable<void> DrainAndClose();
   bool HasUnreadInput();
 
@@ -87,7 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
                        bool head_request) const;
 
   const boost::asio::any_io_executor strand_;
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   const SessionContext& context_;
   std::string remote_address_;
@@ -95,6 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Touched only on the strand.
   bool waiting_for_request_ = false;
   bool stop_requested_ = false;
+  bool handshake_done_ = false;
 };
 
 }  // namespace stator::http::internal
