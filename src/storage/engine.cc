@@ -471,6 +471,23 @@ int64_t Engine::ItemCollectionBytes(uint64_t table_id,
 TableStats Engine::GetIndexStats(uint64_t table_id, uint32_t index_id) const {
   return impl_->GetIndexStats(table_id, index_id);
 }
+
+EngineHealth Engine::Health() const { return impl_->Health(); }
+
+EngineHealth Engine::Impl::Health() const {
+  EngineHealth health;
+  auto property = [this](const std::string& name) {
+    uint64_t value = 0;
+    return db_->GetIntProperty(name, &value) ? static_cast<int64_t>(value) : 0;
+  };
+  health.compaction_pending = property(rocksdb::DB::Properties::kCompactionPending) != 0;
+  health.pending_compaction_bytes =
+      property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+  health.running_compactions = property(rocksdb::DB::Properties::kNumRunningCompactions);
+  health.memtable_bytes = property(rocksdb::DB::Properties::kCurSizeAllMemTables);
+  health.sst_bytes = property(rocksdb::DB::Properties::kLiveSstFilesSize);
+  return health;
+}
 Status Engine::Iterate(const ReadRange& range, const RecordVisitor& visit) const {
   return impl_->Iterate(range, visit);
 }

@@ -47,6 +47,9 @@ struct EngineOptions {
   std::string path;        // database directory (ignored when in_memory)
   bool in_memory = false;  // nothing touches disk
   bool sync = false;       // fsync the WAL on every write group
+  // 32 bytes: encrypt every file under `path` with AES-256-CTR (storage/encryption.h);
+  // empty: no encryption. A directory opens only with the key it was created with.
+  std::string encryption_key;
   size_t block_cache_bytes = 32 << 20;
   size_t write_buffer_bytes = 16 << 20;
   // The largest item collection (items and local-index entries sharing a
@@ -110,6 +113,15 @@ struct TransactionRead {
   Status refusal;  // as TransactionWrite::refusal
 };
 
+// RocksDB's health, for metrics.
+struct EngineHealth {
+  bool compaction_pending = false;
+  int64_t pending_compaction_bytes = 0;  // estimated bytes compaction must rewrite
+  int64_t running_compactions = 0;
+  int64_t memtable_bytes = 0;  // active and immutable memtables
+  int64_t sst_bytes = 0;       // live table files
+};
+
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options, const Clock* clock);
@@ -141,6 +153,7 @@ class Engine {
                      const std::optional<std::string>& final_snapshot = std::nullopt);
   TableStats GetStats(uint64_t table_id) const;
   TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const;
+  EngineHealth Health() const;
   // The size of the item collection of `partition` (its items and their
   // local-index entries) in a table with local indexes; 0 otherwise.
   int64_t ItemCollectionBytes(uint64_t table_id, const model::AttributeValue& partition) const;

@@ -110,6 +110,7 @@ class Engine::Impl {
 
   TableStats GetStats(uint64_t table_id) const { return ReadStats(TableStatsKey(table_id)); }
   TableStats GetIndexStats(uint64_t table_id, uint32_t index_id) const;
+  EngineHealth Health() const;
   int64_t ItemCollectionBytes(uint64_t table_id, const model::AttributeValue& partition) const;
 
   uint64_t VisibleSequence() const;
@@ -294,7 +295,7 @@ class Engine::Impl {
 
   EngineOptions options_;
   const Clock* clock_;
-  std::unique_ptr<rocksdb::Env> mem_env_;
+  std::unique_ptr<rocksdb::Env> env_;  // the in-memory or encrypted Env, if not the default; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
 

@@ -1,5 +1,7 @@
-// Opening the engine: the storage format check, loading the catalog and the
+// Opening the engine: the encryption key check and encrypted Env
+// (storage/encryption.h), the storage format check, loading the catalog and the
 // snapshots, resuming sequence numbers and backfills, one-time migrations.
+#include "storage/encryption.h"
 #include "storage/engine_impl.h"
 
 namespace stator::storage {
@@ -18,9 +20,19 @@ Status Engine::Impl::Open() {
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   std::string path = options_.path;
   if (options_.in_memory) {
-    mem_env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-    opts.env = mem_env_.get();
+    if (!options_.encryption_key.empty()) {
+      return Status::Validation("encryption at rest needs a data directory, not memory");
+    }
+    env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+    opts.env = env_.get();
     path = "/stator-in-memory";
+  } else {
+    // Before RocksDB touches the directory, so that a wrong key changes nothing.
+    STATOR_RETURN_IF_ERROR(CheckEncryptionKey(path, options_.encryption_key));
+    if (!options_.encryption_key.empty()) {
+      // env_ holds whichever Env the database runs on, and outlives db_.
+      STATOR_RETURN_IF_ERROR(UseEncryption(path, options_.encryption_key, &opts, &env_));
+    }
   }
   write_options_.sync = options_.sync && !options_.in_memory;
   write_options_.disableWAL = options_.in_memory;
