@@ -6,8 +6,10 @@
 #include <unordered_map>
 
 #include "auth/authorization_header.h"
+#include "auth/sigv4.h"
 #include "common/crc32.h"
 #include "common/ids.h"
+#include "protocol/access_checks.h"
 #include "protocol/backups_json.h"
 #include "protocol/batch_json.h"
 #include "protocol/compression.h"
@@ -15,6 +17,7 @@
 #include "protocol/exports_json.h"
 #include "protocol/item_json.h"
 #include "protocol/json_shape.h"
+#include "protocol/metrics.h"
 #include "protocol/query_json.h"
 #include "protocol/streams_json.h"
 #include "protocol/table_json.h"
@@ -305,9 +308,60 @@ WireResponse NotFoundWire() {
   return resp;
 }
 
+// Operations that report ConsumedCapacity when asked (ReturnConsumedCapacity).
+bool ReportsCapacity(std::string_view op) {
+  static constexpr std::string_view kOps[] = {
+      "GetItem", "PutItem",      "UpdateItem",     "DeleteItem",         "Query",
+      "Scan",    "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems"};
+  for (std::string_view o : kOps) {
+    if (o == op) return true;
+  }
+  return false;
+}
+
+// Makes `body` ask for the total consumed capacity, which metrics count for
+// every request, when the client did not ask for it itself. False if the
+// answer's ConsumedCapacity must then be removed again. A value the client
+// got wrong is left for the operation to reject.
+bool AskForConsumedCapacity(std::string_view op, Json& body) {
+  if (!ReportsCapacity(op)) return true;
+  auto it = body.find("ReturnConsumedCapacity");
+  if (it == body.end() || (it->is_string() && *it == "NONE")) {
+    body["ReturnConsumedCapacity"] = "TOTAL";
+    return false;
+  }
+  return true;
+}
+
+// One line per request at debug: operation, table, status, latency, id.
+void LogRequest(std::string_view op, const Json& body, const WireResponse& resp, int64_t micros) {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  std::string_view table;
+  if (auto it = body.find("TableName"); it != body.end() && it->is_string()) {
+    table = it->get_ref<const std::string&>();
+  }
+  std::string_view id;
+  for (const auto& [name, value] : resp.headers) {
+    if (name == "x-amzn-RequestId") id = value;
+  }
+  spdlog::debug("request operation={} table={} status={} latency_us={} request_id={}", op, table,
+                resp.status, micros, id);
+}
+
 }  // namespace
 
-Dispatcher::Dispatcher(ops::OpsEnv env) : env_(std::move(env)) {}
+Dispatcher::Dispatcher(ops::OpsEnv env, DispatcherOptions options)
+    : env_(std::move(env)), options_(std::move(options)), metrics_(std::make_unique<Metrics>()) {}
+
+Dispatcher::~Dispatcher() = default;
+
+std::string Dispatcher::AllowedOrigin(std::string_view origin) const {
+  for (const std::string& allowed : options_.cors_origins) {
+    if (allowed == "*") return "*";
+    if (allowed == origin) return allowed;
+  }
+  return "";
+}
 
 WireResponse Dispatcher::TooLarge() const {
   WireResponse resp;
@@ -318,15 +372,28 @@ WireResponse Dispatcher::TooLarge() const {
 
 WireResponse Dispatcher::Handle(const WireRequest& request) const {
   WireResponse resp = Answer(request);
-  // DynamoDB lets browsers read every answer, errors included.
-  if (!request.origin.empty()) resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  if (request.origin.empty()) return resp;
+  // As DynamoDB, browsers from an allowed origin may read every answer,
+  // errors included. x-amz-crc32 stays unexposed, as DynamoDB does: a browser
+  // inflates gzip answers before script sees them, so the checksum of the
+  // compressed bytes would not match.
+  std::string allowed = AllowedOrigin(request.origin);
+  if (allowed.empty()) return resp;
+  if (allowed != "*") resp.headers.emplace_back("Vary", "Origin");
+  resp.headers.emplace_back("Access-Control-Allow-Origin", std::move(allowed));
+  resp.headers.emplace_back("Access-Control-Expose-Headers", "x-amzn-RequestId");
   return resp;
 }
 
 WireResponse Dispatcher::Answer(const WireRequest& request) const {
   if (request.method == "OPTIONS" && !request.origin.empty()) {
-    // A CORS preflight: allow what the browser asks for.
+    // A CORS preflight: allow what the browser asks for, if its origin is
+    // allowed at all; otherwise answer without permission headers.
     WireResponse resp;
+    if (AllowedOrigin(request.origin).empty()) {
+      Finish(resp, "");
+      return resp;
+    }
     resp.headers.emplace_back("Access-Control-Max-Age", "172800");
     if (!request.cors_request_method.empty()) {
       resp.headers.emplace_back("Access-Control-Allow-Methods",
@@ -337,6 +404,12 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
                                 std::string(request.cors_request_headers));
     }
     Finish(resp, "");
+    return resp;
+  }
+  if (request.method == "GET" && request.path == "/metrics") {
+    WireResponse resp;
+    resp.body = metrics_->Render(*env_.engine);
+    Finish(resp, "text/plain; version=0.0.4");
     return resp;
   }
   if (request.method == "GET") {
@@ -384,31 +457,50 @@ WireResponse Dispatcher::AnswerJson(const WireRequest& request, std::string_view
 
   auto auth = auth::ParseRequestSignature(request.authorization, request.query, request.has_date);
   if (!auth.ok()) return ErrorWire(auth.status(), response_type);
+  if (options_.credentials != nullptr) {
+    // The signature covers the body as sent (request.body), compressed or not.
+    auth::HttpRequestView signed_request{request.method, request.path, request.query,
+                                         request.headers, request.body};
+    auto verified = auth::VerifySignature(signed_request, *auth, *options_.credentials,
+                                          env_.clock->NowMicros() / 1000000);
+    if (!verified.ok()) return ErrorWire(verified.status(), response_type);
+  }
 
   if (empty_body || !body.is_object()) {
     return ErrorWire(Status(Code::kSerialization, ""), response_type);
   }
 
   ops::RequestContext ctx{&env_, auth->region.empty() ? env_.default_region : auth->region};
+  if (options_.policies != nullptr) {
+    // Authorization follows validation: CheckAccess answers a bad request
+    // with the operation's own error first.
+    Status allowed = CheckAccess(*options_.policies, auth->access_key_id, op_name, body, ctx);
+    if (!allowed.ok()) {
+      metrics_->RecordFailure(op_name, body, allowed.code());
+      return ErrorWire(allowed, response_type);
+    }
+  }
   auto start = std::chrono::steady_clock::now();
+  // Metrics count consumed capacity whether or not the client asked for it.
+  bool capacity_requested = AskForConsumedCapacity(op_name, body);
   Result<Json> result = (*op)(ctx, body);
+  int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
   WireResponse resp;
   if (result.ok()) {
+    metrics_->RecordSuccess(op_name, body, *result, micros);
+    if (!capacity_requested) result->erase("ConsumedCapacity");
     resp.body = result->dump(-1, ' ', false, Json::error_handler_t::replace);
     Finish(resp, response_type, request.accept_encoding);
   } else {
+    metrics_->RecordFailure(op_name, body, result.status().code());
     if (result.status().code() >= Code::kInternal) {
       spdlog::error("{} failed: {}", op_name, result.status().message());
     }
     resp = ErrorWire(result.status(), response_type);
   }
-  if (spdlog::should_log(spdlog::level::debug)) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-    spdlog::debug("{} status={} {}us id={}", op_name, resp.status, micros,
-                  resp.headers.front().second);
-  }
+  LogRequest(op_name, body, resp, micros);
   return resp;
 }
 

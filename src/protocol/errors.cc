@@ -21,6 +21,7 @@ const char* MessageKey(Code code) {
     case Code::kTransactionCanceled:
     case Code::kTransactionInProgress:
     case Code::kIdempotentParameterMismatch:
+    case Code::kAccessDenied:
       return "Message";
     default:
       return "message";

@@ -35,6 +35,27 @@ Status ParseBool(const std::string& flag, const std::string& text, bool* out) {
   return Status::OK();
 }
 
+Status SetPath(const std::string& flag, const std::string& value, std::string* out) {
+  if (value.empty()) return Status::Validation("--" + flag + " needs a file");
+  *out = value;
+  return Status::OK();
+}
+
+// Flags that only make sense together.
+Status CheckCombinations(const Config& c) {
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return Status::Validation("--tls-cert and --tls-key go together");
+  }
+  if (!c.policy_file.empty() && !c.auth) {
+    return Status::Validation("--policy-file needs --auth: policies apply to verified access keys");
+  }
+  if (!c.encryption_key_file.empty() && c.in_memory) {
+    return Status::Validation(
+        "--encryption-key-file encrypts data on disk; --in-memory keeps none");
+  }
+  return Status::OK();
+}
+
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
       {"host", true,
@@ -99,6 +120,36 @@ const std::vector<Flag>& Flags() {
          c.log_level = v;
          return Status::OK();
        }},
+      {"log-format", true,
+       [](Config& c, const std::string& v) {
+         if (v != "text" && v != "json") {
+           return Status::Validation("invalid value for --log-format: '" + v +
+                                     "' (text or json expected)");
+         }
+         c.log_format = v;
+         return Status::OK();
+       }},
+      {"auth", false,
+       [](Config& c, const std::string& v) { return ParseBool("auth", v, &c.auth); }},
+      {"credentials-file", true,
+       [](Config& c, const std::string& v) {
+         return SetPath("credentials-file", v, &c.credentials_file);
+       }},
+      {"policy-file", true,
+       [](Config& c, const std::string& v) { return SetPath("policy-file", v, &c.policy_file); }},
+      {"tls-cert", true,
+       [](Config& c, const std::string& v) { return SetPath("tls-cert", v, &c.tls_cert); }},
+      {"tls-key", true,
+       [](Config& c, const std::string& v) { return SetPath("tls-key", v, &c.tls_key); }},
+      {"encryption-key-file", true,
+       [](Config& c, const std::string& v) {
+         return SetPath("encryption-key-file", v, &c.encryption_key_file);
+       }},
+      {"cors-origins", true,
+       [](Config& c, const std::string& v) {
+         c.cors_origins = v;
+         return Status::OK();
+       }},
   };
   return kFlags;
 }
@@ -156,6 +207,7 @@ Result<Config> ParseConfig(const std::vector<std::string>& args,
     }
     STATOR_RETURN_IF_ERROR(flag->apply(config, value.value_or("")));
   }
+  STATOR_RETURN_IF_ERROR(CheckCombinations(config));
   return config;
 }
 
@@ -192,7 +244,28 @@ Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
   --ttl-interval SECONDS
                        seconds between sweeps that delete expired items of tables
                        with time to live enabled (default 60)
-  --log-level LEVEL    trace, debug, info, warn, error or off (default info)
+  --log-level LEVEL    trace, debug, info, warn, error or off (default info);
+                       debug logs one line per request
+  --log-format FORMAT  text or json (one JSON object per line) (default text)
+
+Security (see docs/security.md):
+  --auth               verify every request's SigV4 signature against known
+                       credentials (default: accept any well-formed signature)
+  --credentials-file FILE
+                       one ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN] per
+                       line, '#' starts a comment; without it, --auth uses
+                       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+                       AWS_SESSION_TOKEN from the environment
+  --policy-file FILE   IAM-style policies per user (needs --auth): requests
+                       no policy allows get AccessDeniedException
+  --tls-cert FILE      PEM certificate (chain); with --tls-key, serve HTTPS only
+  --tls-key FILE       PEM private key for --tls-cert
+  --encryption-key-file FILE
+                       a 256-bit key (32 raw bytes or 64 hex digits): encrypt
+                       every file under --data-dir (exports
+                       excepted) with AES-256-CTR
+  --cors-origins LIST  comma-separated origins browsers may call from, '*' for
+                       any, '' for none (default *)
   --version            print the version and exit
   -h, --help           print this help and exit
 )";

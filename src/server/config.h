@@ -26,6 +26,15 @@ struct Config {
   int64_t item_collection_limit = int64_t{10} << 30;  // bytes
   int64_t ttl_interval_seconds = 60;                  // between sweeps for expired items
   std::string log_level = "info";
+  std::string log_format = "text";  // "text" or "json" (one JSON object per line)
+  // Security (docs/security.md).
+  bool auth = false;                // verify SigV4 signatures against known credentials
+  std::string credentials_file;     // ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN] lines
+  std::string policy_file;          // IAM-style policies per user; needs auth
+  std::string tls_cert;             // PEM certificate chain; with tls_key, serve HTTPS
+  std::string tls_key;              // PEM private key
+  std::string encryption_key_file;  // 32-byte key (raw or 64 hex digits): encrypt data at rest
+  std::string cors_origins = "*";   // comma-separated origins browsers may call from; "" none
   bool show_help = false;
   bool show_version = false;
 };

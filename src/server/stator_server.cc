@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -19,6 +21,8 @@
 #include "ops/ttl.h"
 #include "protocol/dispatcher.h"
 #include "protocol/export_files.h"
+#include "protocol/policy_json.h"
+#include "server/key_file.h"
 #include "stator/version.h"
 #include "storage/engine.h"
 
@@ -30,9 +34,12 @@ namespace {
 protocol::WireRequest ToWire(const http::Request& req) {
   protocol::WireRequest wire;
   wire.method = req.method;
+  wire.path = req.target;
   if (size_t q = req.target.find('?'); q != std::string::npos) {
+    wire.path = std::string_view(req.target).substr(0, q);
     wire.query = std::string_view(req.target).substr(q + 1);
   }
+  wire.headers = &req.headers;
   wire.target = req.Header("X-Amz-Target");
   wire.content_type = req.Header("Content-Type");
   wire.authorization = req.Header("Authorization");
@@ -44,6 +51,49 @@ protocol::WireRequest ToWire(const http::Request& req) {
   wire.content_encoding = req.Header("Content-Encoding");
   wire.accept_encoding = req.Header("Accept-Encoding");
   return wire;
+}
+
+// "a, b,,c" -> {"a", "b", "c"}
+std::vector<std::string> SplitList(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = std::min(list.find(',', start), list.size());
+    std::string item = list.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The keys --auth accepts: those of --credentials-file, else the one in the
+// environment. Logs how many, never what.
+Result<std::unique_ptr<auth::CredentialStore>> LoadCredentials(
+    const Config& config, const std::vector<std::string>& environment) {
+  auto store = config.credentials_file.empty()
+                   ? auth::CredentialStore::FromEnvironment(environment)
+                   : auth::CredentialStore::FromFile(config.credentials_file);
+  if (!store.ok()) return store.status();
+  spdlog::info("--auth: {} access key{} from {}", store->size(), store->size() == 1 ? "" : "s",
+               config.credentials_file.empty() ? "the environment" : config.credentials_file);
+  return std::make_unique<auth::CredentialStore>(std::move(store).value());
+}
+
+// The users and policies of --policy-file; a file that cannot be read or
+// decoded stops the server, its message naming the file and the place.
+Result<std::unique_ptr<auth::PolicySet>> LoadPolicies(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Validation("--policy-file " + path + ": cannot open the file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto policies = protocol::DecodePolicyFile(text);
+  if (!policies.ok()) {
+    return Status::Validation("--policy-file " + path + ": " + policies.status().message());
+  }
+  spdlog::info("--policy-file: {} user{} from {}", policies->users().size(),
+               policies->users().size() == 1 ? "" : "s", path);
+  return std::make_unique<auth::PolicySet>(std::move(policies).value());
 }
 
 void FromWire(protocol::WireResponse wire, http::Response& resp) {
@@ -94,6 +144,8 @@ struct StatorServer::Parts {
   std::unique_ptr<Housekeeper> ttl_sweeper;
   ops::TransactionTokens transaction_tokens;
   protocol::DynamoDbJsonExportWriter export_writer;
+  std::unique_ptr<auth::CredentialStore> credentials;  // --auth only; outlives the dispatcher
+  std::unique_ptr<auth::PolicySet> policies;  // --policy-file only; outlives the dispatcher
   std::unique_ptr<protocol::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 };
@@ -107,14 +159,23 @@ StatorServer::~StatorServer() {
   }
 }
 
-Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
-                                                           const Clock* clock) {
+Result<std::unique_ptr<StatorServer>> StatorServer::Create(
+    const Config& config, const Clock* clock, const std::vector<std::string>& environment) {
   auto parts = std::make_unique<Parts>();
+  // Unusable credentials stop the server before it touches the data.
+  if (config.auth) {
+    STATOR_ASSIGN_OR_RETURN(parts->credentials, LoadCredentials(config, environment));
+  }
   storage::EngineOptions engine_options;
   engine_options.path = config.data_dir;
   engine_options.in_memory = config.in_memory;
   engine_options.sync = config.sync;
   engine_options.item_collection_limit_bytes = config.item_collection_limit;
+  if (!config.encryption_key_file.empty()) {
+    STATOR_ASSIGN_OR_RETURN(EncryptionKey key, LoadEncryptionKey(config.encryption_key_file));
+    if (!key.warning.empty()) spdlog::warn("{}", key.warning);
+    engine_options.encryption_key = std::move(key.bytes);
+  }
   if (!config.in_memory) {
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
@@ -138,7 +199,14 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
         if (!s.ok()) spdlog::warn("expiring system backups failed: {}", s.message());
       },
       std::chrono::seconds(60));
-  parts->dispatcher = std::make_unique<protocol::Dispatcher>(env);
+  protocol::DispatcherOptions dispatcher_options;
+  dispatcher_options.cors_origins = SplitList(config.cors_origins);
+  dispatcher_options.credentials = parts->credentials.get();  // null without --auth
+  if (!config.policy_file.empty()) {
+    STATOR_ASSIGN_OR_RETURN(parts->policies, LoadPolicies(config.policy_file));
+    dispatcher_options.policies = parts->policies.get();
+  }
+  parts->dispatcher = std::make_unique<protocol::Dispatcher>(env, std::move(dispatcher_options));
   parts->ttl_sweeper = std::make_unique<Housekeeper>(
       [env] {
         Result<int64_t> swept = ops::SweepExpiredItems(env);
@@ -151,6 +219,8 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
   http_options.port = config.port;
   http_options.threads = config.threads;
   http_options.stop_signals = {SIGINT, SIGTERM};
+  http_options.tls_certificate_file = config.tls_cert;
+  http_options.tls_private_key_file = config.tls_key;
   const protocol::Dispatcher* dispatcher = parts->dispatcher.get();
   parts->http = std::make_unique<http::Server>(
       http_options,
@@ -165,7 +235,8 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(const Config& config,
 
 Status StatorServer::Start() {
   STATOR_RETURN_IF_ERROR(parts_->http->Start());
-  spdlog::info("listening on {}:{}", parts_->http->host(), parts_->http->port());
+  spdlog::info("listening on {}:{}{}", parts_->http->host(), parts_->http->port(),
+               parts_->http->tls() ? " (https)" : "");
   return Status::OK();
 }
 
@@ -195,7 +266,11 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "stator: unknown --log-level '%s'\n", config->log_level.c_str());
     return 2;
   }
-  auto server = StatorServer::Create(*config, SystemClock::Default());
+  if (!SetLogFormat(config->log_format)) {
+    std::fprintf(stderr, "stator: unknown --log-format '%s'\n", config->log_format.c_str());
+    return 2;
+  }
+  auto server = StatorServer::Create(*config, SystemClock::Default(), env);
   if (!server.ok()) {
     spdlog::critical("{}", server.status().message());
     return 1;

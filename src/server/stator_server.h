@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -14,11 +16,14 @@ namespace stator::server {
 
 class StatorServer {
  public:
-  // Opens the store (creating the data directory if needed).
-  static Result<std::unique_ptr<StatorServer>> Create(const Config& config, const Clock* clock);
+  // Opens the store (creating the data directory if needed). `environment`
+  // ("NAME=VALUE") holds the AWS_* credentials --auth uses without
+  // --credentials-file.
+  static Result<std::unique_ptr<StatorServer>> Create(
+      const Config& config, const Clock* clock, const std::vector<std::string>& environment = {});
   ~StatorServer();  // flushes the store
 
-  Status Start();         // binds; logs "listening on HOST:PORT"
+  Status Start();         // binds; logs "listening on HOST:PORT" (plus " (https)" with TLS)
   uint16_t port() const;  // the bound port after Start()
   void Run();             // serves until Stop() or SIGINT/SIGTERM
   void Stop();

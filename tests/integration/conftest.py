@@ -14,6 +14,7 @@ import math
 import os
 import re
 import signal
+import ssl
 import subprocess
 import time
 import uuid
@@ -43,9 +44,11 @@ def stator_binary():
 
 
 class Server:
-    """One running stator process. Its log goes to `log_path`."""
+    """One running stator process. Its log goes to `log_path`. With `ca_file` (a PEM CA
+    certificate) it is an HTTPS server whose certificate that CA signed."""
 
-    def __init__(self, args, log_path):
+    def __init__(self, args, log_path, ca_file=None):
+        self.ca_file = ca_file
         self.log_path = Path(log_path)
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen([str(stator_binary()), *args],
@@ -56,7 +59,7 @@ class Server:
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ca_file else 'http'}://127.0.0.1:{self.port}"
 
     def log_text(self):
         return self.log_path.read_text(errors="replace")
@@ -76,7 +79,8 @@ class Server:
     def _wait_for_health(self, deadline):
         while True:
             try:
-                status, _, _ = raw_request(self.port, method="GET", target=None, body=b"")
+                status, _, _ = raw_request(self.port, method="GET", target=None, body=b"",
+                                           ca_file=self.ca_file)
                 if status == 200:
                     return
             except OSError:
@@ -93,25 +97,27 @@ class Server:
         return self.proc.wait(timeout=STOP_TIMEOUT)
 
     def client(self, region="us-east-1"):
-        return make_client(self.endpoint, region)
+        return make_client(self.endpoint, region, verify=self.ca_file)
 
 
-def make_client(endpoint, region="us-east-1"):
+def make_client(endpoint, region="us-east-1", verify=None):
+    """`verify`: a CA bundle to check an https endpoint's certificate against."""
     return boto3.client(
-        "dynamodb", endpoint_url=endpoint, region_name=region,
+        "dynamodb", endpoint_url=endpoint, region_name=region, verify=verify,
         aws_access_key_id="AKID", aws_secret_access_key="secret",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}))
 
 
 def raw_request(port, target="ListTables", body=b"{}", headers=None, method="POST", path="/",
-                conn=None, parse=True):
+                conn=None, parse=True, ca_file=None):
     """Sends one request and returns (status, headers with lower-case names, body).
 
     `target` without a dot gets the DynamoDB_20120810. prefix; None sends no
     X-Amz-Target. `body` may be bytes, str, or a dict/list (sent as JSON).
     In `headers`, a None value removes one of the default headers. The body
     comes back parsed as JSON when it is JSON (and `parse`), else as bytes.
-    `conn` reuses an open http.client.HTTPConnection.
+    `conn` reuses an open http.client.HTTPConnection. With `ca_file` (a PEM CA
+    certificate) the request goes over HTTPS, checking the server against that CA.
     """
     all_headers = {"Content-Type": JSON_10, "Authorization": AUTH_HEADER,
                    "X-Amz-Date": "20260101T000000Z"}
@@ -128,7 +134,11 @@ def raw_request(port, target="ListTables", body=b"{}", headers=None, method="POS
         body = body.encode()
     own_conn = conn is None
     if own_conn:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        if ca_file:
+            conn = http.client.HTTPSConnection(
+                "127.0.0.1", port, timeout=30, context=ssl.create_default_context(cafile=ca_file))
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(method, path, body=body, headers=all_headers)
         response = conn.getresponse()

@@ -63,6 +63,42 @@ def test_cors_preflight(raw):
     assert headers["access-control-allow-headers"] == "content-type,x-amz-target"
 
 
+def test_cors_exposes_the_request_id_but_not_the_checksum(raw):
+    # Browsers inflate gzip answers before script sees them, so the checksum of
+    # the compressed bytes must stay hidden, as DynamoDB keeps it.
+    _, headers, _ = raw("ListTables", {}, headers={"Origin": "https://example.com"})
+    assert headers["access-control-expose-headers"] == "x-amzn-RequestId"
+
+
+def test_cors_origins_flag_limits_the_origins(start_server):
+    srv = start_server(None, "--cors-origins", "https://app.example, http://localhost:3000")
+    allowed = {"Origin": "http://localhost:3000"}
+    _, headers, _ = raw_request(srv.port, "ListTables", {}, headers=allowed)
+    assert headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert headers["vary"] == "Origin"
+    status, headers, body = raw_request(
+        srv.port, None, b"", method="OPTIONS",
+        headers={**allowed, "Access-Control-Request-Method": "POST"})
+    assert (status, headers["access-control-allow-origin"]) == (200, "http://localhost:3000")
+    assert headers["access-control-allow-methods"] == "POST"
+
+    other = {"Origin": "https://evil.example"}
+    status, headers, body = raw_request(srv.port, "ListTables", {}, headers=other)
+    assert status == 200 and "TableNames" in body
+    assert "access-control-allow-origin" not in headers
+    status, headers, _ = raw_request(
+        srv.port, None, b"", method="OPTIONS",
+        headers={**other, "Access-Control-Request-Method": "POST"})
+    assert status == 200
+    assert not [name for name in headers if name.startswith("access-control-")]
+
+
+def test_cors_can_be_switched_off(start_server):
+    srv = start_server(None, "--cors-origins", "")
+    _, headers, _ = raw_request(srv.port, "ListTables", {}, headers={"Origin": "https://a.example"})
+    assert "access-control-allow-origin" not in headers
+
+
 # --- Target -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("target", [None, "whatever", "DynamoDB_20120810.ListTable",

@@ -32,6 +32,43 @@ TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
   EXPECT_TRUE(env_bool->in_memory);
 }
 
+TEST(ConfigTest, SecurityAndOperationsFlags) {
+  auto defaults = ParseConfig({}, {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->auth);
+  EXPECT_EQ(defaults->cors_origins, "*");
+  EXPECT_EQ(defaults->log_format, "text");
+
+  auto parsed = ParseConfig(
+      {"--auth", "--credentials-file", "creds", "--policy-file=p.json", "--tls-cert", "c.pem",
+       "--tls-key", "k.pem", "--encryption-key-file", "key", "--log-format", "json"},
+      {"STATOR_CORS_ORIGINS="});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed->auth);
+  EXPECT_EQ(parsed->credentials_file, "creds");
+  EXPECT_EQ(parsed->policy_file, "p.json");
+  EXPECT_EQ(parsed->tls_cert, "c.pem");
+  EXPECT_EQ(parsed->tls_key, "k.pem");
+  EXPECT_EQ(parsed->encryption_key_file, "key");
+  EXPECT_EQ(parsed->log_format, "json");
+  EXPECT_EQ(parsed->cors_origins, "");  // CORS off
+
+  // Flags that only make sense together.
+  auto message = [](const std::vector<std::string>& args) {
+    auto c = ParseConfig(args, {});
+    return c.ok() ? std::string("ok") : c.status().message();
+  };
+  EXPECT_EQ(message({"--tls-cert", "c.pem"}), "--tls-cert and --tls-key go together");
+  EXPECT_EQ(message({"--tls-key", "k.pem"}), "--tls-cert and --tls-key go together");
+  EXPECT_EQ(message({"--policy-file", "p.json"}),
+            "--policy-file needs --auth: policies apply to verified access keys");
+  EXPECT_EQ(message({"--in-memory", "--encryption-key-file", "k"}),
+            "--encryption-key-file encrypts data on disk; --in-memory keeps none");
+  EXPECT_EQ(message({"--log-format", "xml"}),
+            "invalid value for --log-format: 'xml' (text or json expected)");
+  EXPECT_EQ(message({"--credentials-file="}), "--credentials-file needs a file");
+}
+
 TEST(ConfigTest, ExportDir) {
   // By default exports go beside the data, or to the temp dir when nothing is on disk.
   EXPECT_EQ(ExportDir(*ParseConfig({"--data-dir", "/var/lib/stator"}, {})),
