@@ -190,17 +190,18 @@ def call(raw):
 
 @pytest.fixture
 def start_server(tmp_path):
-    """start_server(data_dir=None, *extra_args) starts another stator.
+    """start_server(data_dir=None, *extra_args, ca_file=None) starts another stator.
 
-    With a data_dir it is persistent, otherwise in memory. Whatever is still
+    With a data_dir it is persistent, otherwise in memory; with ca_file it is reached over
+    HTTPS (pass its --tls-cert/--tls-key in extra_args). Whatever is still
     running at the end of the test is killed.
     """
     started = []
 
-    def start(data_dir=None, *extra_args):
+    def start(data_dir=None, *extra_args, ca_file=None):
         storage = ["--data-dir", str(data_dir)] if data_dir else ["--in-memory"]
         log = tmp_path / f"stator-{len(started)}.log"
-        srv = Server([*storage, "--port", "0", *extra_args], log)
+        srv = Server([*storage, "--port", "0", *extra_args], log, ca_file=ca_file)
         started.append(srv)
         return srv
 

@@ -51,24 +51,6 @@ def https(cert, tmp_path_factory):
     assert srv.stop(signal.SIGTERM) == 0, srv.log_text()[-4000:]
 
 
-@pytest.fixture
-def started(tmp_path):
-    """started(args, ca_file=None) starts a stator killed at the end of the test."""
-    servers = []
-
-    def start(args, ca_file=None):
-        srv = Server(["--in-memory", "--port", "0", *args],
-                     tmp_path / f"stator-{len(servers)}.log", ca_file=ca_file)
-        servers.append(srv)
-        return srv
-
-    yield start
-    for srv in servers:
-        if srv.proc.poll() is None:
-            srv.proc.kill()
-            srv.proc.wait()
-
-
 def curl(*args):
     if not shutil.which("curl"):
         pytest.skip("curl is not installed")
@@ -223,8 +205,8 @@ def test_key_of_another_certificate_fails_startup(cert, tmp_path):
             f"certificate in {cert['cert']}") in done.stdout + done.stderr
 
 
-def test_sigterm_with_idle_tls_connection_stops_promptly(started, cert):
-    srv = started(tls_args(cert), ca_file=cert["ca"])
+def test_sigterm_with_idle_tls_connection_stops_promptly(start_server, cert):
+    srv = start_server(None, *tls_args(cert), ca_file=cert["ca"])
     context = ssl.create_default_context(cafile=cert["ca"])
     conn = http.client.HTTPSConnection("127.0.0.1", srv.port, timeout=30, context=context)
     try:
@@ -237,8 +219,8 @@ def test_sigterm_with_idle_tls_connection_stops_promptly(started, cert):
         conn.close()
 
 
-def test_plain_http_unchanged_without_the_flags(started, cert):
-    srv = started([])
+def test_plain_http_unchanged_without_the_flags(start_server, cert):
+    srv = start_server()
     assert srv.endpoint.startswith("http://")
     assert "(https)" not in srv.log_text()
     assert raw_request(srv.port, method="GET", target=None, body=b"")[0] == 200

@@ -3,14 +3,7 @@
 // event it expects.
 #include "http/server.h"
 
-#include <csignal>
-#include <future>
-#include <memory>
-#include <set>
-#include <string>
-#include <thread>
-#include <utility>
-#include <vector>
+#include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -20,7 +13,16 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <gtest/gtest.h>
+#include <csignal>
+#include <future>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "running_server.h"
 
 namespace stator::http {
 namespace {
@@ -38,37 +40,6 @@ void EchoHandler(const Request& request, Response& response) {
   response.headers.emplace_back("X-Target", request.target);
   response.body = request.body;
 }
-
-// A Server started on a free port and run on a background thread.
-class RunningServer {
- public:
-  explicit RunningServer(Handler handler, ServerOptions options = {},
-                         Handler too_large = {})
-      : server_(WithTestDefaults(std::move(options)), std::move(handler),
-                std::move(too_large)) {
-    Status status = server_.Start();
-    EXPECT_TRUE(status.ok()) << status.message();
-    thread_ = std::thread([this] { server_.Run(); });
-  }
-  ~RunningServer() { StopAndJoin(); }
-
-  void StopAndJoin() {
-    server_.Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  Server& server() { return server_; }
-  uint16_t port() const { return server_.port(); }
-
- private:
-  static ServerOptions WithTestDefaults(ServerOptions options) {
-    options.port = 0;
-    if (options.threads == 0) options.threads = 2;
-    return options;
-  }
-
-  Server server_;
-  std::thread thread_;
-};
 
 // A blocking HTTP client over one connection.
 class Client {
@@ -116,16 +87,15 @@ class Client {
 };
 
 std::string Get(std::string_view target, std::string_view extra_headers = "") {
-  return std::string("GET ") + std::string(target) +
-         " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) + "\r\n";
+  return std::string("GET ") + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
+         std::string(extra_headers) + "\r\n";
 }
 
 std::string Post(std::string_view target, std::string_view body,
                  std::string_view extra_headers = "") {
   return std::string("POST ") + std::string(target) +
-         " HTTP/1.1\r\nHost: test\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + std::string(extra_headers) +
-         "\r\n" + std::string(body);
+         " HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+         std::string(extra_headers) + "\r\n" + std::string(body);
 }
 
 std::string Field(const ClientResponse& response, std::string_view name) {
@@ -210,8 +180,7 @@ TEST(ServerTest, DecodesChunkedBody) {
 void TooLarge(const Request& request, Response& response) {
   response.status = 413;
   response.headers.emplace_back("X-Seen-Target", request.target);
-  response.headers.emplace_back("X-Seen-Body-Size",
-                                std::to_string(request.body.size()));
+  response.headers.emplace_back("X-Seen-Body-Size", std::to_string(request.body.size()));
   response.body = "too large";
 }
 
@@ -365,9 +334,7 @@ TEST(ServerTest, Http10WithoutKeepAliveCloses) {
 }
 
 TEST(ServerTest, HeadResponseCarriesLengthButNoBody) {
-  RunningServer running([](const Request&, Response& response) {
-    response.body = "12345";
-  });
+  RunningServer running([](const Request&, Response& response) { response.body = "12345"; });
   Client client(running.port());
   client.Send("HEAD / HTTP/1.1\r\nHost: t\r\n\r\n");
   ClientResponse head = client.ReadHeadResponse();
@@ -390,9 +357,7 @@ TEST(ServerTest, HandlerExceptionGives500AndConnectionSurvives) {
 }
 
 TEST(ServerTest, InvalidStatusFromHandlerGives500) {
-  RunningServer running([](const Request&, Response& response) {
-    response.status = 42;
-  });
+  RunningServer running([](const Request&, Response& response) { response.status = 42; });
   Client client(running.port());
   client.Send(Get("/"));
   EXPECT_EQ(client.Read().result_int(), 500);
@@ -430,10 +395,8 @@ TEST(ServerTest, StartFailsClearlyWhenPortInUse) {
   Server second(options, EchoHandler, {});
   Status status = second.Start();
   ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.message().find(std::to_string(first.port())),
-            std::string::npos);
-  EXPECT_NE(status.message().find("in use"), std::string::npos)
-      << status.message();
+  EXPECT_NE(status.message().find(std::to_string(first.port())), std::string::npos);
+  EXPECT_NE(status.message().find("in use"), std::string::npos) << status.message();
   second.Run();  // nothing to serve: returns at once
 }
 

@@ -29,6 +29,7 @@
 
 #include "http/server.h"
 #include "http/tls.h"
+#include "running_server.h"
 
 namespace stator::http {
 namespace {
@@ -144,34 +145,18 @@ class TlsFiles {
 
 // --- Server and clients ---------------------------------------------------
 
-class RunningTlsServer {
+// A RunningServer that serves HTTPS with `files`.
+class RunningTlsServer : public RunningServer {
  public:
   RunningTlsServer(const TlsFiles& files, ServerOptions options = {}, Handler handler = EchoHandler)
-      : server_(WithTls(files, std::move(options)), std::move(handler), {}) {
-    Status status = server_.Start();
-    EXPECT_TRUE(status.ok()) << status.message();
-    thread_ = std::thread([this] { server_.Run(); });
-  }
-  ~RunningTlsServer() { StopAndJoin(); }
-
-  void StopAndJoin() {
-    server_.Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  Server& server() { return server_; }
-  uint16_t port() const { return server_.port(); }
+      : RunningServer(std::move(handler), WithTls(files, std::move(options))) {}
 
  private:
   static ServerOptions WithTls(const TlsFiles& files, ServerOptions options) {
-    options.port = 0;
-    options.threads = 2;
     options.tls_certificate_file = files.cert_file();
     options.tls_private_key_file = files.key_file();
     return options;
   }
-
-  Server server_;
-  std::thread thread_;
 };
 
 struct ClientOptions {
