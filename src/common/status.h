@@ -54,6 +54,7 @@ enum class Code : unsigned char {
   kExportNotFound,                  // ExportNotFoundException, 400
   kInvalidExportTime,               // InvalidExportTimeException, 400
   kExportConflict,                  // ExportConflictException, 400
+  kDuplicateItem,                   // DuplicateItemException (PartiQL INSERT), 400
   kInternal,                        // InternalServerError, 500
   kIOError,                         // storage I/O failure -> InternalServerError
   kCorruption,                      // persisted data failed to decode -> InternalServerError

@@ -574,7 +574,7 @@ Result<ReadResponse> Query(const RequestContext& ctx, const QueryRequest& req) {
     }
   }
   STATOR_RETURN_IF_ERROR(CheckKeyPathsScalar(*t.table, plan.expressions.projection.paths));
-  if (plan.expressions.filter) {
+  if (plan.expressions.filter && !req.filter_may_use_keys) {
     std::set<std::string> keys;
     for (const model::KeyElement* e : schema.Elements()) keys.insert(e->name);
     if (auto key = FirstKeyPath(plan.expressions.filter->root, keys)) {

@@ -52,6 +52,8 @@ struct QueryRequest : ReadRequest {
   std::optional<std::string> key_condition_expression;
   std::optional<expr::LegacyConditions> key_conditions;  // legacy KeyConditions
   bool scan_index_forward = true;
+  // PartiQL's SELECT filters on key attributes too (never set from the wire).
+  bool filter_may_use_keys = false;
 };
 
 struct ScanRequest : ReadRequest {

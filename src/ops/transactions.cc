@@ -168,7 +168,9 @@ CancellationReason ReasonFor(const Status& s, bool condition_check) {
   }
 }
 
-Status Canceled(std::vector<CancellationReason> reasons) {
+}  // namespace
+
+Status TransactionCanceled(std::vector<CancellationReason> reasons) {
   std::string codes;
   for (const CancellationReason& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
   auto detail = std::make_shared<TransactionCanceledDetail>();
@@ -178,6 +180,8 @@ Status Canceled(std::vector<CancellationReason> reasons) {
                     codes + "]")
       .WithDetail(std::move(detail));
 }
+
+namespace {
 
 // Adds `c` to the entry of its table in `totals`, created in first-use order.
 void AddToTable(const ConsumedCapacity& c, std::vector<ConsumedCapacity>* totals) {
@@ -240,7 +244,7 @@ Result<Applied> Apply(const RequestContext& ctx, const TransactWriteItemsRequest
       reasons.push_back(ReasonFor(
           outcomes[i], req.actions[i].kind == TransactWriteAction::Kind::kConditionCheck));
     }
-    return Canceled(std::move(reasons));
+    return TransactionCanceled(std::move(reasons));
   }
   STATOR_RETURN_IF_ERROR(status);
 
@@ -389,7 +393,7 @@ Result<TransactGetItemsResponse> TransactGetItems(const RequestContext& ctx,
     std::vector<CancellationReason> reasons;
     reasons.reserve(outcomes.size());
     for (const Status& s : outcomes) reasons.push_back(ReasonFor(s, false));
-    return Canceled(std::move(reasons));
+    return TransactionCanceled(std::move(reasons));
   }
   STATOR_RETURN_IF_ERROR(read);
 

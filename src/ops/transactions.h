@@ -101,6 +101,10 @@ struct TransactionCanceledDetail : ErrorDetail {
   std::vector<CancellationReason> reasons;
 };
 
+// TransactionCanceledException with `reasons`, one per action in request order; its message
+// lists their codes.
+Status TransactionCanceled(std::vector<CancellationReason> reasons);
+
 // The ClientRequestTokens seen in the last 10 minutes, with the request each
 // came with and what it applied.
 class TransactionTokens {

@@ -18,6 +18,7 @@
 #include "protocol/item_json.h"
 #include "protocol/json_shape.h"
 #include "protocol/metrics.h"
+#include "protocol/partiql_json.h"
 #include "protocol/query_json.h"
 #include "protocol/streams_json.h"
 #include "protocol/table_json.h"
@@ -216,6 +217,21 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
          return Run(ctx, DecodeTransactGetItems(body), &ops::TransactGetItems,
                     &EncodeTransactGetItems);
        }},
+      {"ExecuteStatement",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeExecuteStatement(body), &ops::ExecuteStatement,
+                    &EncodeExecuteStatement);
+       }},
+      {"BatchExecuteStatement",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeBatchExecuteStatement(body), &ops::BatchExecuteStatement,
+                    &EncodeBatchExecuteStatement);
+       }},
+      {"ExecuteTransaction",
+       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
+         return Run(ctx, DecodeExecuteTransaction(body), &ops::ExecuteTransaction,
+                    &EncodeExecuteTransaction);
+       }},
   };
   return kOps;
 }
@@ -312,7 +328,8 @@ WireResponse NotFoundWire() {
 bool ReportsCapacity(std::string_view op) {
   static constexpr std::string_view kOps[] = {
       "GetItem", "PutItem",      "UpdateItem",     "DeleteItem",         "Query",
-      "Scan",    "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems"};
+      "Scan",    "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
+      "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"};
   for (std::string_view o : kOps) {
     if (o == op) return true;
   }

@@ -78,6 +78,8 @@ std::string ErrorType(Code code) {
       return std::string(kDynamo) + "ExportNotFoundException";
     case Code::kInvalidExportTime:
       return std::string(kDynamo) + "InvalidExportTimeException";
+    case Code::kDuplicateItem:
+      return std::string(kDynamo) + "DuplicateItemException";
     case Code::kExportConflict:
       return std::string(kDynamo) + "ExportConflictException";
     case Code::kTransactionCanceled:

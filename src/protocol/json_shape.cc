@@ -1,5 +1,8 @@
 #include "protocol/json_shape.h"
 
+#include <cstdio>
+#include <functional>
+
 #include "common/base64.h"
 #include "validation/table_names.h"
 
@@ -267,6 +270,18 @@ const std::vector<std::string_view> kReturnValuesValues = {"ALL_NEW", "UPDATED_O
 const std::vector<std::string_view> kReturnItemCollectionMetricsValues = {"SIZE", "NONE"};
 const std::vector<std::string_view> kReturnValuesOnConditionCheckFailureValues = {"ALL_OLD",
                                                                                   "NONE"};
+
+std::string RenderObjectList(const Json& list, std::string_view class_name) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    char hash[9];
+    std::snprintf(hash, sizeof(hash), "%08x",
+                  static_cast<unsigned>(std::hash<std::string>()(list[i].dump()) & 0xffffffffu));
+    out += (i > 0 ? ", " : "") + std::string("com.amazonaws.dynamodb.v20120810.") +
+           std::string(class_name) + "@" + hash;
+  }
+  return Constraints::Quote(out + "]");
+}
 
 Result<std::string> DecodeSingleString(const Json& body, std::string_view member,
                                        const std::string& path, size_t min, size_t max) {

@@ -109,6 +109,11 @@ class Constraints {
   std::vector<std::string> errors_;
 };
 
+// A list of structures as DynamoDB prints one in a constraint message: Java objects,
+// "'[com.amazonaws.dynamodb.v20120810.<class_name>@<hash>, ...]'". Clients cannot depend on
+// the text (it holds object hashes); ours has the same form, from a hash of each element.
+std::string RenderObjectList(const Json& list, std::string_view class_name);
+
 // DynamoDB's Java type of a string-to-string map (ExpressionAttributeNames),
 // named in its type-error messages.
 inline constexpr std::string_view kStringMapType =

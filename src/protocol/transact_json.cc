@@ -1,8 +1,5 @@
 #include "protocol/transact_json.h"
 
-#include <cstdio>
-#include <functional>
-
 #include "common/sha256.h"
 #include "ops/projection.h"
 #include "protocol/attribute_value_json.h"
@@ -17,21 +14,6 @@ using Kind = ops::TransactWriteAction::Kind;
 constexpr size_t kMaxActions = ops::kMaxTransactionActions;
 constexpr size_t kMaxTokenLength = 36;
 
-// DynamoDB prints a violating list of actions as Java objects; clients cannot
-// depend on the text (it holds object hashes). Ours has the same form, from a
-// hash of each element.
-std::string RenderActions(const Json& list, std::string_view class_name) {
-  std::string out = "[";
-  for (size_t i = 0; i < list.size(); ++i) {
-    char hash[9];
-    std::snprintf(hash, sizeof(hash), "%08x",
-                  static_cast<unsigned>(std::hash<std::string>()(list[i].dump()) & 0xffffffffu));
-    out += (i > 0 ? ", " : "") + std::string("com.amazonaws.dynamodb.v20120810.") +
-           std::string(class_name) + "@" + hash;
-  }
-  return Constraints::Quote(out + "]");
-}
-
 // The TransactItems list itself: present, 1..100 elements.
 void CheckActionCount(Constraints& c, const Json* items, std::string_view class_name) {
   if (items == nullptr) {
@@ -39,7 +21,7 @@ void CheckActionCount(Constraints& c, const Json* items, std::string_view class_
   } else if (items->empty()) {
     c.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
   } else if (items->size() > kMaxActions) {
-    c.Add(RenderActions(*items, class_name), "transactItems",
+    c.Add(RenderObjectList(*items, class_name), "transactItems",
           "Member must have length less than or equal to " + std::to_string(kMaxActions));
   }
 }
