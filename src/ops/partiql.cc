@@ -313,14 +313,18 @@ Result<ExecuteTransactionResponse> ExecuteTransaction(const RequestContext& ctx,
   }
   auto resp = TransactWriteItems(ctx, write);
   if (!resp.ok()) {
-    // An INSERT whose item exists is a DuplicateItem reason, not a failed condition.
+    // An INSERT whose item exists is a DuplicateItem reason, not a failed condition; and an
+    // EXISTS reports its failure as the other statements do, where TransactWriteItems' own
+    // ConditionCheck adds a period.
     const auto* detail = dynamic_cast<const TransactionCanceledDetail*>(resp.status().detail());
     if (detail == nullptr) return resp.status();
     std::vector<CancellationReason> reasons = detail->reasons;
     for (size_t i = 0; i < reasons.size() && i < statements.size(); ++i) {
-      if (std::holds_alternative<partiql::InsertStatement>(statements[i].body) &&
-          reasons[i].code == "ConditionalCheckFailed") {
+      if (reasons[i].code != "ConditionalCheckFailed") continue;
+      if (std::holds_alternative<partiql::InsertStatement>(statements[i].body)) {
         reasons[i] = {"DuplicateItem", "Duplicate primary key exists in table", std::nullopt};
+      } else if (reasons[i].message && reasons[i].message->ends_with('.')) {
+        reasons[i].message->pop_back();
       }
     }
     return TransactionCanceled(std::move(reasons));

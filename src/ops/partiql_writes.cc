@@ -253,9 +253,17 @@ Result<DeleteItemRequest> PlanDelete(const RequestContext& ctx, const partiql::D
   }
   STATOR_ASSIGN_OR_RETURN(storage::TablePtr table, FindTable(ctx, s.table));
   STATOR_ASSIGN_OR_RETURN(KeyedWhere where, SplitKey(*table, s.where.get(), params));
-  // A DELETE of a missing item succeeds: only the rest of the WHERE is a condition.
+  // A DELETE of a missing item succeeds: the rest of the WHERE is a condition on an item that
+  // exists.
   ExpressionWriter writer(&params);
   STATOR_ASSIGN_OR_RETURN(std::string condition, JoinConditions("", where.rest, writer));
+  if (!condition.empty()) {
+    partiql::Path pk;
+    pk.root = table->key.hash.name;
+    // AND binds tighter than OR: "absent OR (a) AND (b)" needs no more parentheses (and
+    // DynamoDB's parser refuses redundant ones).
+    condition = "attribute_not_exists(" + writer.Path(pk) + ") OR " + condition;
+  }
   DeleteItemRequest req;
   req.table_name = s.table;
   req.key = std::move(where.key);
