@@ -145,7 +145,8 @@ bool AnyPolicyValueMatches(const ConditionClause& clause, const Policy& policy,
   const bool like =
       clause.test == ConditionTest::kStringLike || clause.test == ConditionTest::kStringNotLike;
   const bool ignore_case = clause.test == ConditionTest::kStringEqualsIgnoreCase ||
-                           clause.test == ConditionTest::kStringNotEqualsIgnoreCase;
+                           clause.test == ConditionTest::kStringNotEqualsIgnoreCase ||
+                           clause.test == ConditionTest::kBool;
   for (const std::string& text : clause.values) {
     std::optional<Pattern> p = Expand(text, policy, context, /*wildcards=*/like);
     if (p && Match(*p, value, ignore_case)) return true;

@@ -24,7 +24,8 @@
 // its values may match):
 //   - StringEquals, StringNotEquals, StringEqualsIgnoreCase,
 //     StringNotEqualsIgnoreCase, StringLike, StringNotLike, each also with the
-//     IfExists suffix (a missing key then satisfies the clause), and Null
+//     IfExists suffix (a missing key then satisfies the clause), Bool ("true"
+//     or "false", compared ignoring case; also with IfExists), and Null
 //     ("true": the key is missing; "false": it is present);
 //   - a key missing from the request fails a clause, except a negated one
 //     (StringNotEquals, StringNotLike, ...), which a missing key satisfies;
@@ -69,6 +70,7 @@ enum class ConditionTest {
   kStringNotEqualsIgnoreCase,
   kStringLike,
   kStringNotLike,
+  kBool,  // "true" or "false", either case
   kNull,
 };
 

@@ -78,6 +78,7 @@ constexpr OperatorName kOperators[] = {
     {"StringNotEqualsIgnoreCase", auth::ConditionTest::kStringNotEqualsIgnoreCase},
     {"StringLike", auth::ConditionTest::kStringLike},
     {"StringNotLike", auth::ConditionTest::kStringNotLike},
+    {"Bool", auth::ConditionTest::kBool},
     {"Null", auth::ConditionTest::kNull},
 };
 
@@ -108,8 +109,8 @@ Status ParseOperator(std::string_view op, const std::string& where, auth::Condit
   return Fail(where,
               "unsupported condition operator \"" + full +
                   "\" (supported: StringEquals, StringNotEquals, StringEqualsIgnoreCase, "
-                  "StringNotEqualsIgnoreCase, StringLike, StringNotLike, each optionally with "
-                  "IfExists and a ForAllValues: or ForAnyValue: prefix, and Null)");
+                  "StringNotEqualsIgnoreCase, StringLike, StringNotLike, Bool, each optionally "
+                  "with IfExists and a ForAllValues: or ForAnyValue: prefix, and Null)");
 }
 
 Status DecodeCondition(const Json& cond, const std::string& where,
@@ -126,11 +127,12 @@ Status DecodeCondition(const Json& cond, const std::string& where,
       auth::ConditionClause clause = proto;
       clause.key = key;
       STATOR_ASSIGN_OR_RETURN(clause.values, OneOrMany(values, op_where + "." + key, true));
-      if (clause.test == auth::ConditionTest::kNull) {
+      if (clause.test == auth::ConditionTest::kNull || clause.test == auth::ConditionTest::kBool) {
         for (const std::string& v : clause.values) {
           if (v != "true" && v != "false") {
-            return Fail(op_where + "." + key,
-                        "Null takes \"true\" or \"false\", not \"" + v + "\"");
+            return Fail(op_where + "." + key, std::string(op.substr(op.find(':') + 1)) +
+                                                  " takes \"true\" or \"false\", not \"" + v +
+                                                  "\"");
           }
         }
       }

@@ -173,6 +173,19 @@ TEST(PolicyTest, SingleValuedOperators) {
   }
 }
 
+TEST(PolicyTest, BoolComparesTrueAndFalseIgnoringCase) {
+  using T = ConditionTest;
+  const auto kNone = SetQualifier::kNone;
+  const ConditionContext scan{{"dynamodb:FullTableScan", {"true"}}};
+  const ConditionContext no_scan{{"dynamodb:FullTableScan", {"false"}}};
+  const ConditionContext empty;
+  EXPECT_TRUE(Holds(Clause(kNone, T::kBool, "dynamodb:FullTableScan", {"true"}), scan));
+  EXPECT_TRUE(Holds(Clause(kNone, T::kBool, "dynamodb:FullTableScan", {"TRUE"}), scan));
+  EXPECT_FALSE(Holds(Clause(kNone, T::kBool, "dynamodb:FullTableScan", {"true"}), no_scan));
+  EXPECT_FALSE(Holds(Clause(kNone, T::kBool, "dynamodb:FullTableScan", {"true"}), empty));
+  EXPECT_TRUE(Holds(Clause(kNone, T::kBool, "dynamodb:FullTableScan", {"false"}, true), empty));
+}
+
 TEST(PolicyTest, SetQualifiers) {
   using T = ConditionTest;
   const auto kAll = SetQualifier::kForAllValues, kAny = SetQualifier::kForAnyValue;

@@ -128,19 +128,23 @@ TEST(PolicyJsonTest, RefusesBadStatementsNamingThePlace) {
        std::string(kWhere) +
            ".Condition: unsupported condition operator \"NumericLessThan\" (supported: "
            "StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, "
-           "StringLike, StringNotLike, each optionally with IfExists and a ForAllValues: or "
+           "StringLike, StringNotLike, Bool, each optionally with IfExists and a ForAllValues: or "
            "ForAnyValue: prefix, and Null)"},
       {R"({"Effect": "Allow", "Action": "*", "Resource": "*",
            "Condition": {"ForAllValues:Null": {"dynamodb:Select": "true"}}})",
        std::string(kWhere) +
            ".Condition: unsupported condition operator \"ForAllValues:Null\" (supported: "
            "StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, "
-           "StringLike, StringNotLike, each optionally with IfExists and a ForAllValues: or "
+           "StringLike, StringNotLike, Bool, each optionally with IfExists and a ForAllValues: or "
            "ForAnyValue: prefix, and Null)"},
       {R"({"Effect": "Allow", "Action": "*", "Resource": "*",
            "Condition": {"Null": {"dynamodb:Select": "yes"}}})",
        std::string(kWhere) +
            ".Condition.Null.dynamodb:Select: Null takes \"true\" or \"false\", not \"yes\""},
+      {R"({"Effect": "Allow", "Action": "*", "Resource": "*",
+           "Condition": {"Bool": {"dynamodb:FullTableScan": "maybe"}}})",
+       std::string(kWhere) + ".Condition.Bool.dynamodb:FullTableScan: Bool takes \"true\" or "
+                             "\"false\", not \"maybe\""},
       {R"({"Effect": "Allow", "Action": "*", "Resource": "*",
            "Condition": {"StringEquals": {}}})",
        std::string(kWhere) +
