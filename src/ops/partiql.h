@@ -22,6 +22,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,5 +110,25 @@ struct ExecuteTransactionResponse {
 
 Result<ExecuteTransactionResponse> ExecuteTransaction(const RequestContext& ctx,
                                                       const ExecuteTransactionRequest& req);
+
+// What one statement touches, for access policies: the IAM action (PartiQLSelect for SELECT and
+// EXISTS, PartiQLInsert, PartiQLUpdate, PartiQLDelete), its table and index, the top-level
+// attributes it names, and the partition-key values it names (nullopt when the table is
+// unknown or the statement reads without fixing the partition key, as for a Scan), and whether
+// it is a full table scan (the dynamodb:FullTableScan condition key).
+struct PartiqlStatementFacts {
+  std::string action;
+  std::string table;
+  std::optional<std::string> index;
+  std::set<std::string> attributes;
+  std::optional<std::vector<model::AttributeValue>> leading_keys;
+  bool full_table_scan = false;  // a SELECT that fixes no partition key: a Scan
+};
+
+// Fails as ExecuteStatement would for a statement that does not parse or whose parameters do
+// not match it.
+Result<PartiqlStatementFacts> DescribePartiqlStatement(
+    const RequestContext& ctx, const std::string& statement,
+    const std::optional<PartiqlParameters>& parameters);
 
 }  // namespace stator::ops

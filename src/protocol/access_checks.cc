@@ -12,6 +12,7 @@
 #include "protocol/batch_json.h"
 #include "protocol/exports_json.h"
 #include "protocol/item_json.h"
+#include "protocol/partiql_json.h"
 #include "protocol/query_json.h"
 #include "protocol/streams_json.h"
 #include "protocol/table_json.h"
@@ -386,6 +387,56 @@ Result<Checks> TransactGetItemsChecks(const Json& body, const ops::RequestContex
   return checks;
 }
 
+// PartiQL: each statement's PartiQL action on its table, or its index for a SELECT of one.
+// A statement of a batch that fails to parse needs nothing: it answers its own error.
+Status AddPartiqlCheck(const ops::RequestContext& ctx, const std::string& statement,
+                       const std::optional<ops::PartiqlParameters>& params, const Json& body,
+                       Checks* checks) {
+  STATOR_ASSIGN_OR_RETURN(ops::PartiqlStatementFacts facts,
+                          ops::DescribePartiqlStatement(ctx, statement, params));
+  ItemFacts item;
+  item.attributes = std::move(facts.attributes);
+  if (facts.leading_keys) {
+    item.table_known = true;
+    for (const model::AttributeValue& v : *facts.leading_keys) {
+      if (auto text = KeyText(v)) item.leading_keys.insert(*text);
+    }
+  }
+  std::string resource = ctx.TableArn(facts.table);
+  if (facts.index) resource += "/index/" + *facts.index;
+  auth::ConditionContext context = ContextOf(item, {}, body);
+  if (facts.action == "PartiQLSelect") {
+    context["dynamodb:FullTableScan"] = {facts.full_table_scan ? "true" : "false"};
+  }
+  checks->push_back({Action(facts.action), std::move(resource), std::move(context)});
+  return Status::OK();
+}
+
+Result<Checks> ExecuteStatementChecks(const Json& body, const ops::RequestContext& ctx) {
+  STATOR_ASSIGN_OR_RETURN(auto req, DecodeExecuteStatement(body));
+  Checks checks;
+  STATOR_RETURN_IF_ERROR(AddPartiqlCheck(ctx, req.statement, req.parameters, body, &checks));
+  return checks;
+}
+
+Result<Checks> BatchExecuteStatementChecks(const Json& body, const ops::RequestContext& ctx) {
+  STATOR_ASSIGN_OR_RETURN(auto req, DecodeBatchExecuteStatement(body));
+  Checks checks;
+  for (const ops::BatchStatement& s : req.statements) {
+    (void)AddPartiqlCheck(ctx, s.statement, s.parameters, body, &checks);  // see above
+  }
+  return checks;
+}
+
+Result<Checks> ExecuteTransactionChecks(const Json& body, const ops::RequestContext& ctx) {
+  STATOR_ASSIGN_OR_RETURN(auto req, DecodeExecuteTransaction(body));
+  Checks checks;
+  for (const ops::TransactionStatement& s : req.statements) {
+    STATOR_RETURN_IF_ERROR(AddPartiqlCheck(ctx, s.statement, s.parameters, body, &checks));
+  }
+  return checks;
+}
+
 Result<Checks> RestoreFromBackupChecks(const Json& body, const ops::RequestContext& ctx) {
   STATOR_ASSIGN_OR_RETURN(auto req, DecodeRestoreTableFromBackup(body));
   std::string target = ctx.TableArn(req.target_table_name);
@@ -449,6 +500,9 @@ const std::unordered_map<std::string_view, Builder>& Builders() {
       {"BatchWriteItem", BatchWriteItemChecks},
       {"TransactWriteItems", TransactWriteItemsChecks},
       {"TransactGetItems", TransactGetItemsChecks},
+      {"ExecuteStatement", ExecuteStatementChecks},
+      {"BatchExecuteStatement", BatchExecuteStatementChecks},
+      {"ExecuteTransaction", ExecuteTransactionChecks},
       {"CreateTable", Simple<ops::CreateTableRequest>(
                           DecodeCreateTable, "CreateTable",
                           [](const auto& r, const Ctx& c) { return c.TableArn(r.table_name); })},

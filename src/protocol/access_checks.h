@@ -13,6 +13,12 @@
 //   - TransactWriteItems: each action's own permission (PutItem, UpdateItem,
 //     DeleteItem, ConditionCheckItem); TransactGetItems: GetItem per item;
 //     with dynamodb:EnclosingOperation naming the transaction;
+//   - ExecuteStatement, BatchExecuteStatement, ExecuteTransaction: for each
+//     statement, dynamodb:PartiQLSelect (SELECT, EXISTS), PartiQLInsert,
+//     PartiQLUpdate or PartiQLDelete on its table ARN (the index ARN for a
+//     SELECT from an index), with Attributes and LeadingKeys as below, and for
+//     PartiQLSelect dynamodb:FullTableScan ("true" when the SELECT fixes no
+//     partition key and so scans);
 //   - table operations: the table ARN (a given table ARN as is); backups: the
 //     backup ARN, RestoreTableFromBackup also on the new table; point-in-time
 //     restores: the source table, and the new table; a restore also needs the

@@ -23,7 +23,7 @@ ACCOUNT = "000000000000"
 ORDERS = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Orders"
 PUBLIC = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Public"
 KEYS = {"admin": "AKIAADMIN", "alice": "AKIAALICE", "bob": "AKIABOB", "carol": "AKIACAROL",
-        "dave": "AKIADAVE", "nobody": "AKIANOBODY"}
+        "dave": "AKIADAVE", "gina": "AKIAGINA", "nobody": "AKIANOBODY"}
 
 POLICIES = {"Users": [
     {"UserName": "admin", "AccessKeyIds": [KEYS["admin"]],
@@ -72,6 +72,18 @@ POLICIES = {"Users": [
                                                           "UPDATED_NEW"]}}},
                        {"Effect": "Allow", "Action": "dynamodb:Query",
                         "Resource": ORDERS + "/index/ByStage"}]}]},
+    # gina: PartiQL on her own partition of Orders (its index too), no full table scans.
+    {"UserName": "gina", "AccessKeyIds": [KEYS["gina"]],
+     "Policies": [{"Version": "2012-10-17",
+                   "Statement": [
+                       {"Effect": "Allow",
+                        "Action": ["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert",
+                                   "dynamodb:PartiQLUpdate"],
+                        "Resource": [ORDERS, ORDERS + "/index/*"],
+                        "Condition": {"ForAllValues:StringEquals": {
+                            "dynamodb:LeadingKeys": ["${aws:username}"]}}},
+                       {"Effect": "Deny", "Action": "dynamodb:PartiQLSelect", "Resource": "*",
+                        "Condition": {"Bool": {"dynamodb:FullTableScan": "true"}}}]}]},
 ]}
 
 
@@ -325,3 +337,44 @@ def test_startup_fails_on_a_bad_policy_file(tmp_path, policy, message):
                 "--policy-file", str(policies)], tmp_path / "stator.log")
     assert f"--policy-file {policies}: " in str(info.value)
     assert message in str(info.value)
+
+
+def test_partiql_statements_need_their_partiql_action(policy_server):
+    gina = client(policy_server, "gina")
+    gina.execute_statement(Statement="INSERT INTO Orders VALUE {'customer': 'gina', 'order': 1}")
+    got = gina.execute_statement(Statement="SELECT * FROM Orders WHERE customer = ?",
+                                 Parameters=[{"S": "gina"}])["Items"]
+    assert got == [order("gina", 1)]
+    gina.execute_statement(
+        Statement="UPDATE Orders SET stage = 'OPEN' WHERE customer = 'gina' AND \"order\" = 1")
+    # Someone else's partition, a full scan, a delete, an index of another partition.
+    assert denied(gina.execute_statement,
+                  Statement="SELECT * FROM Orders WHERE customer = 'bob'") == \
+        no_allow("gina", "PartiQLSelect", ORDERS)
+    assert denied(gina.execute_statement, Statement="SELECT * FROM Orders") == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/gina is not authorized to perform: "
+        f"dynamodb:PartiQLSelect on resource: {ORDERS} with an explicit deny in an "
+        f"identity-based policy")
+    assert denied(gina.execute_statement,
+                  Statement="DELETE FROM Orders WHERE customer = 'gina' AND \"order\" = 1") == \
+        no_allow("gina", "PartiQLDelete", ORDERS)
+    assert denied(gina.execute_statement,
+                  Statement="INSERT INTO Orders VALUE {'customer': 'bob', 'order': 9}") == \
+        no_allow("gina", "PartiQLInsert", ORDERS)
+    assert denied(gina.execute_statement,
+                  Statement='SELECT * FROM Orders."ByStage" WHERE stage = \'OPEN\'') == \
+        no_allow("gina", "PartiQLSelect", ORDERS + "/index/ByStage")
+    # Every statement of a transaction or batch is checked.
+    assert denied(gina.execute_transaction, TransactStatements=[
+        {"Statement": "INSERT INTO Orders VALUE {'customer': 'gina', 'order': 2}"},
+        {"Statement": "INSERT INTO Orders VALUE {'customer': 'bob', 'order': 2}"}]) == \
+        no_allow("gina", "PartiQLInsert", ORDERS)
+    assert denied(gina.batch_execute_statement, Statements=[
+        {"Statement": "SELECT * FROM Orders WHERE customer = 'bob' AND \"order\" = 1"}]) == \
+        no_allow("gina", "PartiQLSelect", ORDERS)
+    assert gina.execute_statement(
+        Statement="SELECT * FROM Orders WHERE customer = 'gina' AND \"order\" = 2")["Items"] == []
+    # Statements are validated before they are authorized.
+    with pytest.raises(ClientError) as info:
+        gina.execute_statement(Statement="SLECT * FROM Orders")
+    assert info.value.response["Error"]["Code"] == "ValidationException"
