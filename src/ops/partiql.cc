@@ -313,7 +313,7 @@ Result<ExecuteTransactionResponse> ExecuteTransaction(const RequestContext& ctx,
   }
   auto resp = TransactWriteItems(ctx, write);
   if (!resp.ok()) {
-    // An INSERT whose item exists is a DuplicateItem reason, not a failed condition; and an
+    // An INSERT whose item exists is a ValidationError reason, not a failed condition; and an
     // EXISTS reports its failure as the other statements do, where TransactWriteItems' own
     // ConditionCheck adds a period.
     const auto* detail = dynamic_cast<const TransactionCanceledDetail*>(resp.status().detail());
@@ -322,7 +322,8 @@ Result<ExecuteTransactionResponse> ExecuteTransaction(const RequestContext& ctx,
     for (size_t i = 0; i < reasons.size() && i < statements.size(); ++i) {
       if (reasons[i].code != "ConditionalCheckFailed") continue;
       if (std::holds_alternative<partiql::InsertStatement>(statements[i].body)) {
-        reasons[i] = {"DuplicateItem", "Duplicate primary key exists in table", std::nullopt};
+        // DynamoDB's CancellationReason codes have no DuplicateItem.
+        reasons[i] = {"ValidationError", "Duplicate primary key exists in table", std::nullopt};
       } else if (reasons[i].message && reasons[i].message->ends_with('.')) {
         reasons[i].message->pop_back();
       }

@@ -15,8 +15,11 @@ Status Unsupported(std::string_view what, const partiql::Span& span) {
 
 // A set literal <<...>>: strings only or numbers only (binary sets come as parameters), at
 // least one, no duplicates.
-Result<model::AttributeValue> MakeSet(const std::vector<model::AttributeValue>& elements) {
-  if (elements.empty()) return Status::Validation("Empty bags are not supported");
+Result<model::AttributeValue> MakeSet(const Expr& e,
+                                      const std::vector<model::AttributeValue>& elements) {
+  if (elements.empty()) {
+    return Status::Validation("Empty bags are not supported" + partiql::SpanSuffix(e.span));
+  }
   const model::Type type = elements.front().type();
   for (const model::AttributeValue& v : elements) {
     if (v.type() != type || (type != model::Type::kS && type != model::Type::kN)) {
@@ -48,6 +51,11 @@ Result<model::AttributeValue> MakeSet(const std::vector<model::AttributeValue>& 
   return model::AttributeValue::NS(std::move(out));
 }
 
+// DynamoDB's answer for an operator a condition cannot hold (arithmetic, ||).
+Status UnsupportedOperator(const std::string& op) {
+  return Status::Validation("Unsupported operator in Condition Expression. Operator: " + op);
+}
+
 // Appends "[index]" (built in place: concatenating temporaries trips a false GCC 12 -Wrestrict
 // warning).
 void AppendIndex(uint32_t index, std::string* out) {
@@ -68,6 +76,21 @@ Status CheckFunctionArguments(const Expr& e, size_t count) {
         "Operator or function requires a document path; operator or function: " + e.function);
   }
   return Status::OK();
+}
+
+// attribute_type's type name, checked here: PartiQL lists the valid names in another order than
+// the expression language does.
+Status CheckTypeName(const Expr& e, const PartiqlParameters& parameters) {
+  if (!IsValueExpression(e)) return Status::OK();
+  STATOR_ASSIGN_OR_RETURN(model::AttributeValue v, EvaluateValue(e, parameters));
+  if (v.type() != model::Type::kS) return Status::OK();  // the operand type check answers
+  static constexpr std::string_view kTypes[] = {"N", "BS", "L",  "B",  "NULL",
+                                                "M", "S",  "SS", "NS", "BOOL"};
+  for (std::string_view t : kTypes) {
+    if (v.s() == t) return Status::OK();
+  }
+  return Status::Validation("Invalid attribute type name found; type: " + v.s() +
+                            ", valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}");
 }
 
 }  // namespace
@@ -115,7 +138,8 @@ Result<model::AttributeValue> EvaluateValue(const Expr& e, const PartiqlParamete
       for (size_t i = 0; i < e.args.size(); ++i) {
         STATOR_ASSIGN_OR_RETURN(model::AttributeValue v, EvaluateValue(*e.args[i], parameters));
         if (map.count(e.keys[i])) {
-          return Status::Validation("Duplicate keys in tuple. Key: " + e.keys[i] + " under root");
+          return Status::Validation("Duplicate keys in tuple. Key: " + e.keys[i] + " under root" +
+                                    partiql::SpanSuffix(e.key_spans[i]));
         }
         map.emplace(e.keys[i], std::move(v));
       }
@@ -132,7 +156,7 @@ Result<model::AttributeValue> EvaluateValue(const Expr& e, const PartiqlParamete
         STATOR_ASSIGN_OR_RETURN(model::AttributeValue v, EvaluateValue(*arg, parameters));
         elements.push_back(std::move(v));
       }
-      return MakeSet(elements);
+      return MakeSet(e, elements);
     }
     case Expr::Kind::kMissing:
       return Unsupported("MISSING as a value", e.span);
@@ -197,7 +221,7 @@ Result<std::string> ExpressionWriter::Operand(const Expr& e) {
   }
   if (e.kind == Expr::Kind::kBinary &&
       (e.op == "+" || e.op == "-" || e.op == "*" || e.op == "/" || e.op == "%" || e.op == "||")) {
-    return Unsupported("arithmetic in a condition", e.span);
+    return UnsupportedOperator(e.op);
   }
   return Unsupported("this expression as an operand", e.span);
 }
@@ -213,7 +237,7 @@ Result<std::string> ExpressionWriter::Condition(const Expr& e) {
       static constexpr std::string_view kComparisons[] = {"=", "<>", "<", "<=", ">", ">="};
       if (std::find(std::begin(kComparisons), std::end(kComparisons), e.op) ==
           std::end(kComparisons)) {
-        return Unsupported("arithmetic in a condition", e.span);
+        return UnsupportedOperator(e.op);
       }
       STATOR_ASSIGN_OR_RETURN(std::string left, Operand(*e.args[0]));
       STATOR_ASSIGN_OR_RETURN(std::string right, Operand(*e.args[1]));
@@ -266,6 +290,7 @@ Result<std::string> ExpressionWriter::Condition(const Expr& e) {
         return Status::Validation("Unrecognized function: " + f + partiql::SpanSuffix(e.span));
       }
       STATOR_RETURN_IF_ERROR(CheckFunctionArguments(e, one_path ? 1 : 2));
+      if (f == "attribute_type") STATOR_RETURN_IF_ERROR(CheckTypeName(*e.args[1], *parameters_));
       std::string text = f + "(" + Path(e.args[0]->path);
       for (size_t i = 1; i < e.args.size(); ++i) {
         STATOR_ASSIGN_OR_RETURN(std::string operand, Operand(*e.args[i]));

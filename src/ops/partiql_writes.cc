@@ -201,13 +201,25 @@ Result<PutItemRequest> PlanInsert(const RequestContext& ctx, const partiql::Inse
   if (s.value->kind != Expr::Kind::kTuple && s.value->kind != Expr::Kind::kParameter) {
     return Status::Validation(
         "Unsupported format in item expression. Please use struct format {...} to express item "
-        "values for insert statement.");
+        "values for insert statement." + partiql::SpanSuffix(s.value->span));
   }
   STATOR_ASSIGN_OR_RETURN(model::AttributeValue value, EvaluateValue(*s.value, params));
   if (value.type() != model::Type::kM) {
     return Status::Validation(
         "Unsupported format in item expression. Please use struct format {...} to express item "
-        "values for insert statement.");
+        "values for insert statement." + partiql::SpanSuffix(s.value->span));
+  }
+  // PartiQL's own texts for the key, before PutItem's checks.
+  for (const model::KeyElement* e : table->key.Elements()) {
+    auto it = value.m().find(e->name);
+    if (it == value.m().end()) {
+      return Status::Validation("Key attribute should be present in the item: Key " + e->name);
+    }
+    if (it->second.type() != e->type) {
+      return Status::Validation(
+          "Key attribute's data type should match its data type in table's schema: Key " +
+          e->name);
+    }
   }
   PutItemRequest put;
   put.table_name = s.table;

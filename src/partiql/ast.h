@@ -70,6 +70,7 @@ struct Expr {
   uint32_t parameter = 0;         // kParameter
   std::string function;           // kCall
   std::vector<std::string> keys;  // kTuple
+  std::vector<Span> key_spans;    // kTuple: where each key stands
   std::vector<ExprPtr> args;
   std::shared_ptr<const struct SelectStatement> select;  // kSubquery
 };

@@ -266,6 +266,10 @@ Result<SelectStatement> Parser::ParseSelect() {
     select.star = true;
   } else {
     do {
+      if (Peek(1).kind == TokenKind::kLeftParen) {
+        // A function (COUNT(*), attribute_exists(x), ...) where a path belongs.
+        return Status::Validation("Unexpected path component" + SpanSuffix(Peek().span));
+      }
       STATOR_ASSIGN_OR_RETURN(Path path, ParsePath());
       select.projection.push_back(std::move(path));
     } while (Accept(TokenKind::kComma));
@@ -496,7 +500,7 @@ Result<ExprPtr> Parser::ParsePredicate() {
     return e;
   }
   if (t.text == "like" || t.text == "not_like") {
-    return NotWellFormed("Unsupported operator LIKE" + SpanSuffix(t.span));
+    return Status::Validation("Unsupported operator in Condition Expression. Operator: like");
   }
   return left;
 }
@@ -599,6 +603,7 @@ Result<ExprPtr> Parser::ParseTuple() {
       if (key.kind == TokenKind::kEof) return Unexpected();
       return NotWellFormed("Map keys must be string literals" + SpanSuffix(key.span));
     }
+    e->key_spans.push_back(key.span);
     e->keys.push_back(Next().text);
     STATOR_RETURN_IF_ERROR(Expect(TokenKind::kColon));
     STATOR_ASSIGN_OR_RETURN(ExprPtr value, ParseExpr());

@@ -106,21 +106,35 @@ def test_insert_with_parameters_and_an_item_parameter(call, ddb, orders):
     assert got[0]["v"] == {"M": {"x": {"S": "y"}}}
 
 
-def test_insert_validates_the_item_as_putitem_does(call, orders):
+def test_insert_validates_the_item(call, orders):
     assert error(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a'}}") == (
+        "ValidationException", "Key attribute should be present in the item: Key sk")
+    assert error(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 'x'}}") == (
         "ValidationException",
-        "One or more parameter values were invalid: Missing the key sk in the item")
-    assert error(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 'x'}}")[0] == \
-        "ValidationException"
-    assert error(call, f"INSERT INTO \"{orders}\" VALUE 'x'") == (
+        "Key attribute's data type should match its data type in table's schema: Key sk")
+    statement = f"INSERT INTO \"{orders}\" VALUE 'x'"
+    assert error(call, statement) == (
         "ValidationException",
         "Unsupported format in item expression. Please use struct format {...} to express item "
-        "values for insert statement.")
+        f"values for insert statement. at 1:{statement.index(chr(39) + 'x') + 1}:3")
+    # The rest as PutItem checks an item.
+    assert error(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': '', 'sk': 1}}") == (
+        "ValidationException",
+        "One or more parameter values are not valid. The AttributeValue for a key attribute "
+        "cannot contain an empty string value. Key: pk")
+    assert error(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 1, 'g': 5}}")[1] == (
+        "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S "
+        "Actual: N IndexName: by_g")
+    statement = f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 1, 'a': 1, 'a': 2}}"
+    assert error(call, statement) == (
+        "ValidationException",
+        f"Duplicate keys in tuple. Key: a under root at 1:{statement.rindex(chr(39) + 'a') + 1}:3")
 
 
 def test_set_literal_errors(call, orders):
     base = f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 1, 's': "
-    assert error(call, base + "<<>>}") == ("ValidationException", "Empty bags are not supported")
+    assert error(call, base + "<<>>}") == (
+        "ValidationException", f"Empty bags are not supported at 1:{len(base) + 1}:2")
     assert error(call, base + "<<1, 'a'>>}") == (
         "ValidationException",
         "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags")
@@ -156,6 +170,18 @@ def test_select_scan_and_filters(call, orders):
                               f"v IS STRING AND attribute_type(n, 'N')"))) == 10
     assert len(items(ok(call, f"SELECT * FROM \"{orders}\" WHERE size(v) = 2"))) == 10
     assert items(ok(call, f"SELECT * FROM \"{orders}\" WHERE contains(v, 'zz')")) == []
+    assert error(call, f"SELECT * FROM \"{orders}\" WHERE attribute_type(v, 'Q')") == (
+        "ValidationException",
+        "Invalid attribute type name found; type: Q, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}")
+    assert error(call, f"SELECT * FROM \"{orders}\" WHERE n + 1 = 2") == (
+        "ValidationException", "Unsupported operator in Condition Expression. Operator: +")
+    assert error(call, f"SELECT * FROM \"{orders}\" WHERE v LIKE 'v%'") == (
+        "ValidationException", "Unsupported operator in Condition Expression. Operator: like")
+    statement = f"SELECT * FROM \"{orders}\" WHERE nope(v)"
+    assert error(call, statement) == (
+        "ValidationException", f"Unrecognized function: nope at 1:{statement.index('nope') + 1}:4")
+    assert error(call, f"SELECT COUNT(*) FROM \"{orders}\"") == (
+        "ValidationException", "Unexpected path component at 1:8:5")
 
 
 def test_select_in_on_the_partition_key_queries_each(call, orders):
@@ -513,11 +539,12 @@ def test_transaction_is_all_or_nothing(call, ddb, orders):
     assert body["__type"].endswith("#TransactionCanceledException")
     assert body["CancellationReasons"] == [
         {"Code": "None"},
-        {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"},
+        {"Code": "ValidationError", "Message": "Duplicate primary key exists in table"},
         {"Code": "None"},
         {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
     assert body["Message"] == ("Transaction cancelled, please refer cancellation reasons for "
-                               "specific reasons [None, DuplicateItem, None, ConditionalCheckFailed]")
+                               "specific reasons [None, ValidationError, None, "
+                               "ConditionalCheckFailed]")
     item = ddb.get_item(TableName=orders, Key={"pk": {"S": "a"}, "sk": {"N": "1"}})["Item"]
     assert item["n"] == {"N": "2"}
 
