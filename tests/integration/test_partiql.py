@@ -6,6 +6,7 @@ docs/compatibility.md for the few that are not confirmed.
 
 import base64
 import json
+import uuid
 
 import pytest
 
@@ -592,7 +593,7 @@ def test_transaction_client_request_token(call, ddb, orders):
     ok(call, f"INSERT INTO \"{orders}\" VALUE {{'pk': 'a', 'sk': 1, 'n': 0}}")
     request = {"TransactStatements": [
         {"Statement": f"UPDATE \"{orders}\" SET n = n + 1 WHERE pk = 'a' AND sk = 1"}],
-        "ClientRequestToken": "token-1"}
+        "ClientRequestToken": f"partiql-{uuid.uuid4().hex[:20]}"}
     for _ in range(3):
         status, body = call("ExecuteTransaction", request)
         assert status == 200, body
