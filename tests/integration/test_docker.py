@@ -122,3 +122,14 @@ def test_compose_file_builds_this_dockerfile():
     compose = (ROOT / "docker" / "compose.yaml").read_text()
     assert "dockerfile: docker/Dockerfile" in compose
     assert '"8000:8000"' in compose and "/data" in compose
+
+
+def test_build_context_leaves_out_local_builds_and_data():
+    # A copied build directory's CMakeCache.txt names the host's source directory: CMake
+    # refuses to reuse it, so the image's build would fail on a machine that built before.
+    ignored = (ROOT / "docker" / "Dockerfile.dockerignore").read_text().split()
+    for pattern in ("build", "build-*", "stator-data", ".git", "tests/js/node_modules"):
+        assert pattern in ignored
+    gitignored = (ROOT / ".gitignore").read_text().split()
+    for pattern in ("/build/", "/build-*/", "/stator-data/"):
+        assert pattern in gitignored  # the same directories git leaves out
