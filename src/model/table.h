@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -186,6 +187,15 @@ struct TableDef {
   uint32_t next_index_id = 1;  // the id the next index will get
 
   bool has_range() const { return key.range.has_value(); }
+  // The local or global index named `name`, or null.
+  const IndexDef* FindIndex(std::string_view index_name) const {
+    for (const auto* list : {&local_indexes, &global_indexes}) {
+      for (const IndexDef& def : *list) {
+        if (def.name == index_name) return &def;
+      }
+    }
+    return nullptr;
+  }
   bool stream_enabled() const { return !streams.empty() && streams.back().enabled(); }
   // Whether item changes are recorded in the change log (a stream or
   // point-in-time recovery is enabled).

@@ -41,12 +41,8 @@ std::optional<std::vector<model::AttributeValue>> PartitionValues(
 const model::KeySchema* SchemaOf(const model::TableDef& table,
                                  const std::optional<std::string>& index) {
   if (!index) return &table.key;
-  for (const auto* list : {&table.local_indexes, &table.global_indexes}) {
-    for (const model::IndexDef& def : *list) {
-      if (def.name == *index) return &def.key;
-    }
-  }
-  return nullptr;
+  const model::IndexDef* def = table.FindIndex(*index);
+  return def ? &def->key : nullptr;
 }
 
 }  // namespace

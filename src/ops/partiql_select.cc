@@ -22,11 +22,7 @@ constexpr size_t kMaxPartitionValues = 50;
 Result<const model::KeySchema*> TargetSchema(const model::TableDef& table,
                                              const std::optional<std::string>& index) {
   if (!index) return &table.key;
-  for (const auto* list : {&table.local_indexes, &table.global_indexes}) {
-    for (const model::IndexDef& def : *list) {
-      if (def.name == *index) return &def.key;
-    }
-  }
+  if (const model::IndexDef* def = table.FindIndex(*index)) return &def->key;
   return Status::Validation("The table does not have the specified index");
 }
 

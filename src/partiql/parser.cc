@@ -69,6 +69,8 @@ class Parser {
   Result<Returning> ParseReturning();
 
   Result<ExprPtr> ParseExpr();
+  // operand {op operand}, grouped to the left.
+  Result<ExprPtr> ParseLeftAssociative(std::string_view op, Result<ExprPtr> (Parser::*operand)());
   Result<ExprPtr> ParseOr();
   Result<ExprPtr> ParseAnd();
   Result<ExprPtr> ParseNot();
@@ -401,25 +403,20 @@ Result<ExprPtr> Parser::ParseExpr() {
   return ParseOr();
 }
 
-Result<ExprPtr> Parser::ParseOr() {
-  STATOR_ASSIGN_OR_RETURN(ExprPtr left, ParseAnd());
-  while (AcceptOperator("or")) {
+Result<ExprPtr> Parser::ParseLeftAssociative(std::string_view op,
+                                              Result<ExprPtr> (Parser::*operand)()) {
+  STATOR_ASSIGN_OR_RETURN(ExprPtr left, (this->*operand)());
+  while (AcceptOperator(op)) {
     STATOR_RETURN_IF_ERROR(CheckRightHandSide());
-    STATOR_ASSIGN_OR_RETURN(ExprPtr right, ParseAnd());
-    left = MakeBinary("or", std::move(left), std::move(right));
+    STATOR_ASSIGN_OR_RETURN(ExprPtr right, (this->*operand)());
+    left = MakeBinary(std::string(op), std::move(left), std::move(right));
   }
   return left;
 }
 
-Result<ExprPtr> Parser::ParseAnd() {
-  STATOR_ASSIGN_OR_RETURN(ExprPtr left, ParseNot());
-  while (AcceptOperator("and")) {
-    STATOR_RETURN_IF_ERROR(CheckRightHandSide());
-    STATOR_ASSIGN_OR_RETURN(ExprPtr right, ParseNot());
-    left = MakeBinary("and", std::move(left), std::move(right));
-  }
-  return left;
-}
+Result<ExprPtr> Parser::ParseOr() { return ParseLeftAssociative("or", &Parser::ParseAnd); }
+
+Result<ExprPtr> Parser::ParseAnd() { return ParseLeftAssociative("and", &Parser::ParseNot); }
 
 Result<ExprPtr> Parser::ParseNot() {
   if (!AtOperator("not")) return ParsePredicate();

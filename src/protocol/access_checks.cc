@@ -125,12 +125,8 @@ storage::TablePtr FindTable(const ops::RequestContext& ctx, const std::string& n
 const model::KeySchema* QueriedSchema(const model::TableDef& table,
                                       const std::optional<std::string>& index) {
   if (!index) return &table.key;
-  for (const auto* list : {&table.local_indexes, &table.global_indexes}) {
-    for (const model::IndexDef& def : *list) {
-      if (def.name == *index) return &def.key;
-    }
-  }
-  return nullptr;
+  const model::IndexDef* def = table.FindIndex(*index);
+  return def ? &def->key : nullptr;
 }
 
 // Adds the partition-key value of `item` (a key or a whole item).

@@ -455,11 +455,7 @@ Json EncodeBatchGetItem(const ops::BatchGetItemResponse& resp) {
   Json unprocessed = Json::object();
   for (const auto& t : resp.unprocessed) unprocessed[t.table_name] = EncodeKeysAndAttributes(t);
   Json out = {{"Responses", std::move(responses)}, {"UnprocessedKeys", std::move(unprocessed)}};
-  if (resp.consumed_capacity) {
-    Json list = Json::array();
-    for (const auto& c : *resp.consumed_capacity) list.push_back(EncodeConsumedCapacity(c));
-    out["ConsumedCapacity"] = std::move(list);
-  }
+  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacityList(*resp.consumed_capacity);
   return out;
 }
 
@@ -475,11 +471,7 @@ Json EncodeBatchWriteItem(const ops::BatchWriteItemResponse& resp) {
     unprocessed[t.table_name] = std::move(requests);
   }
   Json out = {{"UnprocessedItems", std::move(unprocessed)}};
-  if (resp.consumed_capacity) {
-    Json list = Json::array();
-    for (const auto& c : *resp.consumed_capacity) list.push_back(EncodeConsumedCapacity(c));
-    out["ConsumedCapacity"] = std::move(list);
-  }
+  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacityList(*resp.consumed_capacity);
   if (!resp.item_collection_metrics.empty()) {
     out["ItemCollectionMetrics"] = EncodeItemCollectionMetricsByTable(resp.item_collection_metrics);
   }

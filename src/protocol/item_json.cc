@@ -239,6 +239,12 @@ Result<ops::GetItemRequest> DecodeGetItem(const Json& body) {
   return req;
 }
 
+Json EncodeConsumedCapacityList(const std::vector<ops::ConsumedCapacity>& list) {
+  Json out = Json::array();
+  for (const auto& c : list) out.push_back(EncodeConsumedCapacity(c));
+  return out;
+}
+
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c) {
   const char* kind = c.kind == ops::ConsumedCapacity::Kind::kRead    ? "ReadCapacityUnits"
                      : c.kind == ops::ConsumedCapacity::Kind::kWrite ? "WriteCapacityUnits"

@@ -21,6 +21,8 @@ ops::ReturnConsumedCapacity ToReturnConsumedCapacity(const std::optional<std::st
 Json EncodeWriteItem(const ops::WriteItemResponse& resp);
 Json EncodeGetItem(const ops::GetItemResponse& resp);
 Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);
+// A list of them, one per table (batches, transactions, PartiQL batches).
+Json EncodeConsumedCapacityList(const std::vector<ops::ConsumedCapacity>& list);
 Json EncodeItemCollectionMetrics(const ops::ItemCollectionMetrics& m);
 // BatchWriteItem's and TransactWriteItems' ItemCollectionMetrics: table name -> entries.
 template <typename TableMetrics>

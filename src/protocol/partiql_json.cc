@@ -88,12 +88,6 @@ void CheckStatementList(Constraints& c, const Json* list, const std::vector<RawS
   }
 }
 
-Json EncodeCapacityList(const std::vector<ops::ConsumedCapacity>& list) {
-  Json out = Json::array();
-  for (const auto& c : list) out.push_back(EncodeConsumedCapacity(c));
-  return out;
-}
-
 }  // namespace
 
 Result<ops::ExecuteStatementRequest> DecodeExecuteStatement(const Json& body) {
@@ -218,7 +212,7 @@ Json EncodeBatchExecuteStatement(const ops::BatchExecuteStatementResponse& resp)
     responses.push_back(std::move(entry));
   }
   Json out = {{"Responses", std::move(responses)}};
-  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeCapacityList(*resp.consumed_capacity);
+  if (resp.consumed_capacity) out["ConsumedCapacity"] = EncodeConsumedCapacityList(*resp.consumed_capacity);
   return out;
 }
 
@@ -233,7 +227,7 @@ Json EncodeExecuteTransaction(const ops::ExecuteTransactionResponse& resp) {
   }
   Json out = {{"Responses", std::move(responses)}};
   if (!resp.consumed_capacity.empty()) {
-    out["ConsumedCapacity"] = EncodeCapacityList(resp.consumed_capacity);
+    out["ConsumedCapacity"] = EncodeConsumedCapacityList(resp.consumed_capacity);
   }
   return out;
 }

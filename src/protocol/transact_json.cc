@@ -80,12 +80,6 @@ Result<ops::TransactWriteAction> DecodeAction(const RawAction& raw) {
   return a;
 }
 
-Json EncodeCapacityList(const std::vector<ops::ConsumedCapacity>& list) {
-  Json out = Json::array();
-  for (const auto& c : list) out.push_back(EncodeConsumedCapacity(c));
-  return out;
-}
-
 }  // namespace
 
 Result<ops::TransactWriteItemsRequest> DecodeTransactWriteItems(const Json& body) {
@@ -221,7 +215,7 @@ Result<ops::TransactGetItemsRequest> DecodeTransactGetItems(const Json& body) {
 Json EncodeTransactWriteItems(const ops::TransactWriteItemsResponse& resp) {
   Json out = Json::object();
   if (!resp.consumed_capacity.empty()) {
-    out["ConsumedCapacity"] = EncodeCapacityList(resp.consumed_capacity);
+    out["ConsumedCapacity"] = EncodeConsumedCapacityList(resp.consumed_capacity);
   }
   if (!resp.item_collection_metrics.empty()) {
     out["ItemCollectionMetrics"] = EncodeItemCollectionMetricsByTable(resp.item_collection_metrics);
@@ -238,7 +232,7 @@ Json EncodeTransactGetItems(const ops::TransactGetItemsResponse& resp) {
   }
   Json out = {{"Responses", std::move(responses)}};
   if (!resp.consumed_capacity.empty()) {
-    out["ConsumedCapacity"] = EncodeCapacityList(resp.consumed_capacity);
+    out["ConsumedCapacity"] = EncodeConsumedCapacityList(resp.consumed_capacity);
   }
   return out;
 }
