@@ -1,6 +1,7 @@
 #include "protocol/metrics.h"
 
 #include <array>
+#include <cctype>
 #include <atomic>
 #include <charconv>
 #include <unordered_map>
@@ -16,7 +17,43 @@ constexpr std::array<int64_t, 14> kBucketMicros = {250,     500,       1'000,   
 
 std::atomic<uint64_t> next_id{1};
 
-bool IsReadOperation(std::string_view op) {
+// Whether a PartiQL statement reads: its first word (after blanks and comments) is SELECT.
+bool IsSelectStatement(const Json* statement) {
+  if (statement == nullptr || !statement->is_string()) return false;
+  std::string_view text = statement->get_ref<const std::string&>();
+  while (!text.empty()) {
+    if (std::isspace(static_cast<unsigned char>(text.front()))) {
+      text.remove_prefix(1);
+    } else if (text.substr(0, 2) == "--") {
+      const size_t end = text.find('\n');
+      text.remove_prefix(end == std::string_view::npos ? text.size() : end);
+    } else if (text.substr(0, 2) == "/*") {
+      const size_t end = text.find("*/", 2);
+      text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
+    } else {
+      break;
+    }
+  }
+  if (text.size() < 6) return false;
+  for (size_t i = 0; i < 6; ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != "select"[i]) return false;
+  }
+  return text.size() == 6 || !std::isalnum(static_cast<unsigned char>(text[6]));
+}
+
+// Whether `op`'s consumed capacity is read capacity. A PartiQL batch is all reads or all
+// writes, so its first statement tells.
+bool IsReadOperation(std::string_view op, const Json& request) {
+  if (op == "ExecuteStatement") {
+    auto it = request.find("Statement");
+    return IsSelectStatement(it == request.end() ? nullptr : &*it);
+  }
+  if (op == "BatchExecuteStatement") {
+    auto it = request.find("Statements");
+    if (it == request.end() || !it->is_array() || it->empty() || !(*it)[0].is_object()) return false;
+    auto first = (*it)[0].find("Statement");
+    return IsSelectStatement(first == (*it)[0].end() ? nullptr : &*first);
+  }
   return op == "GetItem" || op == "Query" || op == "Scan" || op == "BatchGetItem" ||
          op == "TransactGetItems";
 }
@@ -159,7 +196,7 @@ void Metrics::ForgetTable(std::string_view table) {
   generation_.fetch_add(1, std::memory_order_release);
 }
 
-void Metrics::AddCapacity(std::string_view operation, const Json& consumed) {
+void Metrics::AddCapacity(bool reads, const Json& consumed) {
   auto add_one = [&](const Json& c) {
     if (!c.is_object()) return;
     std::string_view table = TableName(c);
@@ -173,7 +210,7 @@ void Metrics::AddCapacity(std::string_view operation, const Json& consumed) {
       Add(t.read_units, units("ReadCapacityUnits"));
       Add(t.write_units, units("WriteCapacityUnits"));
     } else {
-      Add(IsReadOperation(operation) ? t.read_units : t.write_units, units("CapacityUnits"));
+      Add(reads ? t.read_units : t.write_units, units("CapacityUnits"));
     }
   };
   if (consumed.is_array()) {
@@ -202,7 +239,7 @@ void Metrics::RecordSuccess(std::string_view operation, const Json& request, con
     }
   }
   if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
-    AddCapacity(operation, *it);
+    AddCapacity(IsReadOperation(operation, request), *it);
   }
 }
 

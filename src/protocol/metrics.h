@@ -55,7 +55,9 @@ class Metrics {
   Series& FindSeries(std::string_view operation, std::string_view table);
   TableSeries& FindTable(std::string_view table);
   void ForgetTable(std::string_view table);
-  void AddCapacity(std::string_view operation, const Json& consumed);
+  // Adds `consumed` (one ConsumedCapacity or a list) to each table's read or write units;
+  // `reads` says which for entries that do not name the kind of their units.
+  void AddCapacity(bool reads, const Json& consumed);
 
   const uint64_t id_;  // tells this instance apart in the threads' caches
   mutable std::mutex mu_;

@@ -132,6 +132,25 @@ def test_batch_and_transaction_capacity_is_split_by_table(metered):
     assert value(after, "stator_requests_total", operation="BatchWriteItem", table="") == 1
 
 
+def test_partiql_capacity_is_read_or_write_by_statement(metered):
+    srv, client = metered
+    before = scrape(srv.port)
+    client.execute_statement(Statement="INSERT INTO Orders VALUE {'pk': 'q', 'sk': 1}")
+    client.execute_statement(Statement=" /* first */ select * FROM Orders WHERE pk = 'q'",
+                             ConsistentRead=True)
+    client.batch_execute_statement(Statements=[
+        {"Statement": "SELECT * FROM Orders WHERE pk = 'q' AND sk = 1", "ConsistentRead": True},
+        {"Statement": "SELECT * FROM Orders WHERE pk = 'q' AND sk = 2", "ConsistentRead": True}])
+    client.batch_execute_statement(Statements=[
+        {"Statement": "UPDATE Orders SET v = 1 WHERE pk = 'q' AND sk = 1"}])
+    after = scrape(srv.port)
+    read, write = ("stator_consumed_read_capacity_units_total",
+                   "stator_consumed_write_capacity_units_total")
+    assert value(after, write, table="Orders") - value(before, write, table="Orders") == 2
+    assert value(after, read, table="Orders") - value(before, read, table="Orders") == 3
+    assert value(after, "stator_requests_total", operation="ExecuteStatement", table="") == 2
+
+
 def test_made_up_table_names_do_not_become_series(metered):
     srv, client = metered
     for i in range(5):
