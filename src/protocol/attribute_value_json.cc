@@ -297,6 +297,72 @@ Json EncodeItem(const model::Item& item) {
   return out;
 }
 
+void WriteValue(JsonWriter& w, const AttributeValue& v) {
+  using model::Type;
+  w.BeginObject();
+  switch (v.type()) {
+    case Type::kS:
+      w.Key("S");
+      w.String(v.s());
+      break;
+    case Type::kN:
+      w.Key("N");
+      w.String(v.n().ToString());
+      break;
+    case Type::kB:
+      w.Key("B");
+      w.String(Base64Encode(v.b()));
+      break;
+    case Type::kBool:
+      w.Key("BOOL");
+      w.Bool(v.boolean());
+      break;
+    case Type::kNull:
+      w.Key("NULL");
+      w.Bool(true);
+      break;
+    case Type::kM:
+      w.Key("M");
+      WriteItem(w, v.m());
+      break;
+    case Type::kL:
+      w.Key("L");
+      w.BeginArray();
+      for (const auto& e : v.l()) WriteValue(w, e);
+      w.EndArray();
+      break;
+    case Type::kSS:
+      w.Key("SS");
+      w.BeginArray();
+      for (const auto& s : v.ss()) w.String(s);
+      w.EndArray();
+      break;
+    case Type::kNS:
+      w.Key("NS");
+      w.BeginArray();
+      for (const auto& n : v.ns()) w.String(n.ToString());
+      w.EndArray();
+      break;
+    case Type::kBS:
+      w.Key("BS");
+      w.BeginArray();
+      for (const auto& b : v.bs()) w.String(Base64Encode(b));
+      w.EndArray();
+      break;
+  }
+  w.EndObject();
+}
+
+void WriteItem(JsonWriter& w, const model::Item& item) {
+  // model::Item is a std::map ordered as nlohmann orders an object's keys.
+  w.BeginObject();
+  for (const auto& [name, v] : item) {
+    w.Key(name);
+    WriteValue(w, v);
+  }
+  w.EndObject();
+}
+
 bool IsNumberOrDuplicateError(const Status& s) {
   return dynamic_cast<const NumberOrDuplicateDetail*>(s.detail()) != nullptr;
 }

@@ -1,0 +1,146 @@
+#include "protocol/json_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace stator::protocol {
+namespace {
+
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF) starting at s[i], or 0 if there is none.
+// The same language as nlohmann's decoder accepts.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto cont = [&](size_t k) { return k < s.size() && (at(k) & 0xC0) == 0x80; };
+  unsigned char b = at(i);
+  if (b >= 0xC2 && b <= 0xDF) return cont(i + 1) ? 2 : 0;
+  if (b >= 0xE0 && b <= 0xEF) {
+    if (i + 1 >= s.size()) return 0;
+    unsigned char b1 = at(i + 1);
+    if (b == 0xE0 && b1 < 0xA0) return 0;   // overlong
+    if (b == 0xED && b1 >= 0xA0) return 0;  // surrogate
+    return cont(i + 1) && cont(i + 2) ? 3 : 0;
+  }
+  if (b >= 0xF0 && b <= 0xF4) {
+    if (i + 1 >= s.size()) return 0;
+    unsigned char b1 = at(i + 1);
+    if (b == 0xF0 && b1 < 0x90) return 0;  // overlong
+    if (b == 0xF4 && b1 >= 0x90) return 0;  // above U+10FFFF
+    return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// True when `s` needs no escaping at all: printable ASCII but '"' and '\\'.
+bool IsPlain(std::string_view s) {
+  for (char c : s) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void JsonWriter::Key(std::string_view key) {
+  Separate();
+  Escaped(key);
+  out_->push_back(':');
+  need_comma_ = false;
+}
+
+void JsonWriter::String(std::string_view value) {
+  Separate();
+  Escaped(value);
+  need_comma_ = true;
+}
+
+void JsonWriter::Int(int64_t value) {
+  Separate();
+  std::array<char, 24> buf;
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  out_->append(buf.data(), end);
+  need_comma_ = true;
+}
+
+void JsonWriter::Double(double value) {
+  Separate();
+  if (!std::isfinite(value)) {
+    out_->append("null");
+  } else {
+    // nlohmann's own conversion, so the digits are those of Json::dump.
+    std::array<char, 64> buf;
+    char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), value);
+    out_->append(buf.data(), end);
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::Bool(bool value) {
+  Separate();
+  out_->append(value ? "true" : "false");
+  need_comma_ = true;
+}
+
+void JsonWriter::Escaped(std::string_view s) {
+  const size_t start = out_->size();
+  out_->push_back('"');
+  if (IsPlain(s)) {
+    out_->append(s);
+    out_->push_back('"');
+    return;
+  }
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x80) {
+      size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) {
+        // Not UTF-8: nlohmann's replacement rules are subtle; let it render the whole string.
+        out_->resize(start);
+        out_->append(nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace));
+        return;
+      }
+      out_->append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    switch (b) {
+      case '\b':
+        out_->append("\\b");
+        break;
+      case '\t':
+        out_->append("\\t");
+        break;
+      case '\n':
+        out_->append("\\n");
+        break;
+      case '\f':
+        out_->append("\\f");
+        break;
+      case '\r':
+        out_->append("\\r");
+        break;
+      case '"':
+        out_->append("\\\"");
+        break;
+      case '\\':
+        out_->append("\\\\");
+        break;
+      default:
+        if (b <= 0x1F) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          char esc[6] = {'\\', 'u', '0', '0', kHex[b >> 4], kHex[b & 15]};
+          out_->append(esc, sizeof(esc));
+        } else {
+          out_->push_back(static_cast<char>(b));
+        }
+    }
+    ++i;
+  }
+  out_->push_back('"');
+}
+
+}  // namespace stator::protocol
