@@ -33,14 +33,13 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return 0;
 }
 
-// True when `s` needs no escaping at all: printable ASCII but '"' and '\\'.
-bool IsPlain(std::string_view s) {
-  for (char c : s) {
-    auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') return false;
-  }
-  return true;
-}
+// The bytes that cannot be copied as they are: controls, '"', '\\' and every
+// byte of a multi-byte UTF-8 sequence (which must be checked).
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> table{};
+  for (int b = 0; b < 256; ++b) table[b] = b < 0x20 || b >= 0x80 || b == '"' || b == '\\';
+  return table;
+}();
 
 }  // namespace
 
@@ -87,13 +86,14 @@ void JsonWriter::Bool(bool value) {
 void JsonWriter::Escaped(std::string_view s) {
   const size_t start = out_->size();
   out_->push_back('"');
-  if (IsPlain(s)) {
-    out_->append(s);
-    out_->push_back('"');
-    return;
-  }
+  size_t run = 0;  // start of the bytes not yet copied, all plain
   for (size_t i = 0; i < s.size();) {
     auto b = static_cast<unsigned char>(s[i]);
+    if (!kSpecial[b]) {
+      ++i;
+      continue;
+    }
+    out_->append(s.data() + run, i - run);
     if (b >= 0x80) {
       size_t n = Utf8SequenceLength(s, i);
       if (n == 0) {
@@ -103,44 +103,47 @@ void JsonWriter::Escaped(std::string_view s) {
                                                          nlohmann::json::error_handler_t::replace));
         return;
       }
-      out_->append(s.substr(i, n));
+      out_->append(s.data() + i, n);
       i += n;
-      continue;
+    } else {
+      AppendEscape(b);
+      ++i;
     }
-    switch (b) {
-      case '\b':
-        out_->append("\\b");
-        break;
-      case '\t':
-        out_->append("\\t");
-        break;
-      case '\n':
-        out_->append("\\n");
-        break;
-      case '\f':
-        out_->append("\\f");
-        break;
-      case '\r':
-        out_->append("\\r");
-        break;
-      case '"':
-        out_->append("\\\"");
-        break;
-      case '\\':
-        out_->append("\\\\");
-        break;
-      default:
-        if (b <= 0x1F) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          char esc[6] = {'\\', 'u', '0', '0', kHex[b >> 4], kHex[b & 15]};
-          out_->append(esc, sizeof(esc));
-        } else {
-          out_->push_back(static_cast<char>(b));
-        }
-    }
-    ++i;
+    run = i;
   }
+  out_->append(s.data() + run, s.size() - run);
   out_->push_back('"');
+}
+
+void JsonWriter::AppendEscape(unsigned char b) {
+  switch (b) {
+    case '\b':
+      out_->append("\\b");
+      break;
+    case '\t':
+      out_->append("\\t");
+      break;
+    case '\n':
+      out_->append("\\n");
+      break;
+    case '\f':
+      out_->append("\\f");
+      break;
+    case '\r':
+      out_->append("\\r");
+      break;
+    case '"':
+      out_->append("\\\"");
+      break;
+    case '\\':
+      out_->append("\\\\");
+      break;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[b >> 4], kHex[b & 15]};
+      out_->append(esc, sizeof(esc));
+    }
+  }
 }
 
 }  // namespace stator::protocol

@@ -51,6 +51,8 @@ class JsonWriter {
     need_comma_ = true;
   }
   void Escaped(std::string_view value);
+  // A control character, '"' or '\\' as nlohmann escapes it.
+  void AppendEscape(unsigned char b);
 
   std::string* out_;
   bool need_comma_ = false;  // a value was written at this level: the next one needs a ','
