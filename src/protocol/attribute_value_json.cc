@@ -1,5 +1,6 @@
 #include "protocol/attribute_value_json.h"
 
+#include <iterator>
 #include <set>
 
 #include "common/base64.h"
@@ -100,15 +101,33 @@ Result<AttributeValue> DecodeSet(const std::string& type, const Json& members) {
                       : AttributeValue::BS(std::move(values));
 }
 
+// The type names, in the order that picks the one a value with several is read as.
+constexpr std::string_view kTypes[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
+constexpr int kTypeCount = std::size(kTypes);
+
+// The index of `name` in kTypes, or kTypeCount for any other member.
+int TypeRank(std::string_view name) {
+  for (int i = 0; i < kTypeCount; ++i) {
+    if (kTypes[i] == name) return i;
+  }
+  return kTypeCount;
+}
+
 Result<AttributeValue> DecodeAt(const Json& v, int depth) {
-  static const char* const kTypes[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
-  const char* found = nullptr;
+  // One pass over the value's members (usually one) instead of a lookup per type.
   int count = 0;
-  for (const char* t : kTypes) {
-    auto it = v.find(t);
-    if (it != v.end() && !it->is_null()) {
+  int found = kTypeCount;
+  const Json* body_of_found = nullptr;
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it->is_null()) continue;
+      int rank = TypeRank(it.key());
+      if (rank == kTypeCount) continue;
       ++count;
-      if (found == nullptr) found = t;
+      if (rank < found) {
+        found = rank;
+        body_of_found = &*it;
+      }
     }
   }
   if (count == 0) {
@@ -120,8 +139,8 @@ Result<AttributeValue> DecodeAt(const Json& v, int depth) {
         "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
         "supported datatypes");
   }
-  std::string type = found;
-  const Json& body = v.at(type);
+  std::string type(kTypes[found]);
+  const Json& body = *body_of_found;
   if (type == "S") return AttributeValue::S(body.get<std::string>());
   if (type == "N") {
     auto n = Number::Parse(body.get_ref<const std::string&>());
