@@ -18,6 +18,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <exception>
+#include <iterator>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -336,6 +337,7 @@ Request BasicSession<Stream>::ToRequest(const BeastRequest& header, std::string 
   Request request;
   request.method = std::string(header.method_string());
   request.target = std::string(header.target());
+  request.headers.reserve(std::distance(header.begin(), header.end()));
   for (const auto& field : header) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }

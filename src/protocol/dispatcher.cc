@@ -350,6 +350,7 @@ void Compress(WireResponse& resp, std::string_view accept_encoding) {
 // Adds the headers every answer carries. `accept_encoding` may compress the
 // body first: x-amz-crc32 covers the bytes sent, compressed or not.
 void Finish(WireResponse& resp, std::string content_type, std::string_view accept_encoding = "") {
+  resp.headers.reserve(resp.headers.size() + 4);
   resp.headers.emplace_back("x-amzn-RequestId", NewRequestId());
   Compress(resp, accept_encoding);
   resp.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(resp.body)));
