@@ -57,6 +57,15 @@ TEST(JsonWriterTest, RandomBytesAsNlohmannEscapesThem) {
     for (int k = 0; k < length; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
     ASSERT_EQ(WriteString(s), Dump(Json(s))) << testing::PrintToString(s);
   }
+  // Long plain runs (copied eight bytes at a time) with a rare special byte anywhere.
+  for (int i = 0; i < 20000; ++i) {
+    std::string s(rng() % 40, 'a');
+    for (char& c : s) {
+      if (rng() % 16 == 0) c = alphabet[rng() % alphabet.size()];
+      else if (rng() % 2 == 0) c = static_cast<char>(0x20 + rng() % 0x60);  // any plain ASCII
+    }
+    ASSERT_EQ(WriteString(s), Dump(Json(s))) << testing::PrintToString(s);
+  }
 }
 
 TEST(JsonWriterTest, NumbersAsNlohmannPrintsThem) {
