@@ -37,7 +37,8 @@ Status ParseCredentialScope(std::string_view credential, AuthorizationHeader* ou
   if (parts != 5) {
     return Status(Code::kIncompleteSignature,
                   "Credential must have exactly 5 slash-delimited elements, e.g. "
-                  "keyid/date/region/service/term, got '" + std::string(credential) + "'");
+                  "keyid/date/region/service/term, got '" +
+                      std::string(credential) + "'");
   }
   out->access_key_id = std::string(scope[0]);
   out->date = std::string(scope[1]);

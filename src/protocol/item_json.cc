@@ -303,7 +303,8 @@ void WriteUnits(JsonWriter& w, const char* kind, double units) {
   w.EndObject();
 }
 
-void WriteIndexUnits(JsonWriter& w, const char* kind, const std::map<std::string, double>& by_name) {
+void WriteIndexUnits(JsonWriter& w, const char* kind,
+                     const std::map<std::string, double>& by_name) {
   w.BeginObject();
   for (const auto& [name, units] : by_name) {
     w.Key(name);

@@ -27,7 +27,7 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   if (b >= 0xF0 && b <= 0xF4) {
     if (i + 1 >= s.size()) return 0;
     unsigned char b1 = at(i + 1);
-    if (b == 0xF0 && b1 < 0x90) return 0;  // overlong
+    if (b == 0xF0 && b1 < 0x90) return 0;   // overlong
     if (b == 0xF4 && b1 >= 0x90) return 0;  // above U+10FFFF
     return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
   }
@@ -121,8 +121,8 @@ void JsonWriter::Escaped(std::string_view s) {
       if (n == 0) {
         // Not UTF-8: nlohmann's replacement rules are subtle; let it render the whole string.
         out_->resize(start);
-        out_->append(nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                                         nlohmann::json::error_handler_t::replace));
+        out_->append(nlohmann::json(std::string(s))
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         return;
       }
       out_->append(s.data() + i, n);

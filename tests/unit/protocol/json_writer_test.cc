@@ -61,8 +61,10 @@ TEST(JsonWriterTest, RandomBytesAsNlohmannEscapesThem) {
   for (int i = 0; i < 20000; ++i) {
     std::string s(rng() % 40, 'a');
     for (char& c : s) {
-      if (rng() % 16 == 0) c = alphabet[rng() % alphabet.size()];
-      else if (rng() % 2 == 0) c = static_cast<char>(0x20 + rng() % 0x60);  // any plain ASCII
+      if (rng() % 16 == 0)
+        c = alphabet[rng() % alphabet.size()];
+      else if (rng() % 2 == 0)
+        c = static_cast<char>(0x20 + rng() % 0x60);  // any plain ASCII
     }
     ASSERT_EQ(WriteString(s), Dump(Json(s))) << testing::PrintToString(s);
   }
