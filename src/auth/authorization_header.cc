@@ -24,12 +24,21 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 }
 
 // "AKID/20260101/us-east-1/dynamodb/aws4_request" into *out.
-Status ParseCredentialScope(const std::string& credential, AuthorizationHeader* out) {
-  std::vector<std::string_view> scope = Split(credential, '/');
-  if (scope.size() != 5) {
+Status ParseCredentialScope(std::string_view credential, AuthorizationHeader* out) {
+  std::string_view scope[5];
+  size_t parts = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= credential.size(); ++i) {
+    if (i < credential.size() && credential[i] != '/') continue;
+    if (parts < 5) scope[parts] = credential.substr(start, i - start);
+    ++parts;
+    start = i + 1;
+  }
+  if (parts != 5) {
     return Status(Code::kIncompleteSignature,
                   "Credential must have exactly 5 slash-delimited elements, e.g. "
-                  "keyid/date/region/service/term, got '" + credential + "'");
+                  "keyid/date/region/service/term, got '" +
+                      std::string(credential) + "'");
   }
   out->access_key_id = std::string(scope[0]);
   out->date = std::string(scope[1]);
@@ -95,6 +104,7 @@ Result<AuthorizationHeader> ParseQuerySignature(std::string_view query) {
 }
 
 bool HasQueryParam(std::string_view query, std::string_view name) {
+  if (query.empty()) return false;  // the usual case, without splitting
   for (std::string_view pair : Split(query, '&')) {
     if (pair.substr(0, pair.find('=')) == name) return true;
   }
@@ -125,7 +135,7 @@ Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view header, bo
   size_t space = trimmed.find_first_of(" ,");
   out.algorithm = std::string(trimmed.substr(0, space));
   std::string_view rest = space == std::string_view::npos ? "" : trimmed.substr(space);
-  std::string credential;
+  std::string_view credential;
   // Parameters are separated by spaces, commas, or both.
   size_t i = 0;
   while (i < rest.size()) {
@@ -136,10 +146,10 @@ Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view header, bo
     size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view key = param.substr(0, eq);
-    std::string value(param.substr(eq + 1));
+    std::string_view value = param.substr(eq + 1);
     if (key == "Credential") credential = value;
-    if (key == "Signature") out.signature = value;
-    if (key == "SignedHeaders") out.signed_headers = value;
+    if (key == "Signature") out.signature = std::string(value);
+    if (key == "SignedHeaders") out.signed_headers = std::string(value);
   }
   std::string missing;
   if (credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";

@@ -18,10 +18,12 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <exception>
+#include <iterator>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "http/response_head.h"
 #include "http/tls.h"
 
 namespace stator::http::internal {
@@ -273,12 +275,21 @@ asio::awaitable<typename BasicSession<Stream>::Outcome> BasicSession<Stream>::Se
   bhttp::request<bhttp::string_body> message = parser.release();
   Request request = ToRequest(message, std::move(message.body()));
   Response response = CallHandler(context_.handler, request);
-  auto out = ToWire(std::move(response), message.version(), message.keep_alive() && !Stopping(),
-                    message.method() == bhttp::verb::head);
-  ec = co_await Write(out);
+  bool keep_alive = message.keep_alive() && !Stopping();
+  std::string head;
+  if (message.version() == 11 && message.method() != bhttp::verb::head &&
+      RenderResponseHead(response, keep_alive, &head)) {
+    // The common case, without a Beast message: the same bytes (response_head.h).
+    ec = co_await WriteRaw(head, response.body);
+  } else {
+    auto out = ToWire(std::move(response), message.version(), keep_alive,
+                      message.method() == bhttp::verb::head);
+    ec = co_await Write(out);
+    keep_alive = out.keep_alive();
+  }
   if (ec) co_return Outcome::kClose;
   // Stopping() again: Stop() may have come while the response was written.
-  if (out.keep_alive() && !Stopping()) co_return Outcome::kKeepAlive;
+  if (keep_alive && !Stopping()) co_return Outcome::kKeepAlive;
   co_return HasUnreadInput() ? Outcome::kDrainAndClose : Outcome::kClose;
 }
 
@@ -326,6 +337,7 @@ Request BasicSession<Stream>::ToRequest(const BeastRequest& header, std::string 
   Request request;
   request.method = std::string(header.method_string());
   request.target = std::string(header.target());
+  request.headers.reserve(std::distance(header.begin(), header.end()));
   for (const auto& field : header) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
@@ -348,6 +360,16 @@ asio::awaitable<beast::error_code> BasicSession<Stream>::Write(BeastResponse& re
   beast::error_code ec;
   Tcp().expires_after(context_.options.idle_timeout);
   co_await bhttp::async_write(stream_, response, Await(ec));
+  co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<beast::error_code> BasicSession<Stream>::WriteRaw(const std::string& head,
+                                                                  const std::string& body) {
+  beast::error_code ec;
+  Tcp().expires_after(context_.options.idle_timeout);
+  std::array<asio::const_buffer, 2> buffers = {asio::buffer(head), asio::buffer(body)};
+  co_await asio::async_write(stream_, buffers, Await(ec));
   co_return ec;
 }
 

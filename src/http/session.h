@@ -107,6 +107,9 @@ class BasicSession final : public Session {
                                                   const BeastRequest& partial);
   boost::asio::awaitable<boost::beast::error_code> WriteContinue();
   boost::asio::awaitable<boost::beast::error_code> Write(BeastResponse& response);
+  // Writes a head rendered by RenderResponseHead and the body after it.
+  boost::asio::awaitable<boost::beast::error_code> WriteRaw(const std::string& head,
+                                                           const std::string& body);
   boost::asio::awaitable<void> Close(bool drain);
   boost::asio::awaitable<void> DrainAndClose();
   bool HasUnreadInput();

@@ -1,5 +1,6 @@
 #include "protocol/attribute_value_json.h"
 
+#include <iterator>
 #include <set>
 
 #include "common/base64.h"
@@ -100,15 +101,33 @@ Result<AttributeValue> DecodeSet(const std::string& type, const Json& members) {
                       : AttributeValue::BS(std::move(values));
 }
 
+// The type names, in the order that picks the one a value with several is read as.
+constexpr std::string_view kTypes[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
+constexpr int kTypeCount = std::size(kTypes);
+
+// The index of `name` in kTypes, or kTypeCount for any other member.
+int TypeRank(std::string_view name) {
+  for (int i = 0; i < kTypeCount; ++i) {
+    if (kTypes[i] == name) return i;
+  }
+  return kTypeCount;
+}
+
 Result<AttributeValue> DecodeAt(const Json& v, int depth) {
-  static const char* const kTypes[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
-  const char* found = nullptr;
+  // One pass over the value's members (usually one) instead of a lookup per type.
   int count = 0;
-  for (const char* t : kTypes) {
-    auto it = v.find(t);
-    if (it != v.end() && !it->is_null()) {
+  int found = kTypeCount;
+  const Json* body_of_found = nullptr;
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it->is_null()) continue;
+      int rank = TypeRank(it.key());
+      if (rank == kTypeCount) continue;
       ++count;
-      if (found == nullptr) found = t;
+      if (rank < found) {
+        found = rank;
+        body_of_found = &*it;
+      }
     }
   }
   if (count == 0) {
@@ -120,8 +139,8 @@ Result<AttributeValue> DecodeAt(const Json& v, int depth) {
         "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
         "supported datatypes");
   }
-  std::string type = found;
-  const Json& body = v.at(type);
+  std::string type(kTypes[found]);
+  const Json& body = *body_of_found;
   if (type == "S") return AttributeValue::S(body.get<std::string>());
   if (type == "N") {
     auto n = Number::Parse(body.get_ref<const std::string&>());
@@ -295,6 +314,72 @@ Json EncodeItem(const model::Item& item) {
   Json out = Json::object();
   for (const auto& [name, v] : item) out[name] = EncodeValue(v);
   return out;
+}
+
+void WriteValue(JsonWriter& w, const AttributeValue& v) {
+  using model::Type;
+  w.BeginObject();
+  switch (v.type()) {
+    case Type::kS:
+      w.Key("S");
+      w.String(v.s());
+      break;
+    case Type::kN:
+      w.Key("N");
+      w.String(v.n().ToString());
+      break;
+    case Type::kB:
+      w.Key("B");
+      w.String(Base64Encode(v.b()));
+      break;
+    case Type::kBool:
+      w.Key("BOOL");
+      w.Bool(v.boolean());
+      break;
+    case Type::kNull:
+      w.Key("NULL");
+      w.Bool(true);
+      break;
+    case Type::kM:
+      w.Key("M");
+      WriteItem(w, v.m());
+      break;
+    case Type::kL:
+      w.Key("L");
+      w.BeginArray();
+      for (const auto& e : v.l()) WriteValue(w, e);
+      w.EndArray();
+      break;
+    case Type::kSS:
+      w.Key("SS");
+      w.BeginArray();
+      for (const auto& s : v.ss()) w.String(s);
+      w.EndArray();
+      break;
+    case Type::kNS:
+      w.Key("NS");
+      w.BeginArray();
+      for (const auto& n : v.ns()) w.String(n.ToString());
+      w.EndArray();
+      break;
+    case Type::kBS:
+      w.Key("BS");
+      w.BeginArray();
+      for (const auto& b : v.bs()) w.String(Base64Encode(b));
+      w.EndArray();
+      break;
+  }
+  w.EndObject();
+}
+
+void WriteItem(JsonWriter& w, const model::Item& item) {
+  // model::Item is a std::map ordered as nlohmann orders an object's keys.
+  w.BeginObject();
+  for (const auto& [name, v] : item) {
+    w.Key(name);
+    WriteValue(w, v);
+  }
+  w.EndObject();
 }
 
 bool IsNumberOrDuplicateError(const Status& s) {

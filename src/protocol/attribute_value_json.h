@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "model/attribute_value.h"
 #include "protocol/json_shape.h"
+#include "protocol/json_writer.h"
 
 namespace stator::protocol {
 
@@ -36,5 +37,8 @@ Result<model::Item> DecodeItem(const Json& obj);
 
 Json EncodeValue(const model::AttributeValue& value);
 Json EncodeItem(const model::Item& item);
+// The same bytes as EncodeValue(value).dump() and EncodeItem(item).dump(), without the DOM.
+void WriteValue(JsonWriter& w, const model::AttributeValue& value);
+void WriteItem(JsonWriter& w, const model::Item& item);
 
 }  // namespace stator::protocol

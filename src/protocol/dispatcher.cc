@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 #include "auth/authorization_header.h"
@@ -46,6 +48,62 @@ Result<Json> TableResult(const ops::RequestContext& ctx, Result<ops::TableDescri
                          const char* member) {
   if (!desc.ok()) return desc.status();
   return Json{{member, EncodeTableDescription(*desc, ctx)}};
+}
+
+// An answer rendered straight into its body (the hot operations: no JSON DOM),
+// with what metrics read from it.
+struct Rendered {
+  std::string body;
+  std::optional<ops::ConsumedCapacity> consumed;  // whether or not the body shows it
+  std::optional<int64_t> returned_items;          // Query and Scan: Count
+};
+
+// `with_capacity`: the client asked for ConsumedCapacity (AskForConsumedCapacity).
+using Renderer = Result<Rendered> (*)(const ops::RequestContext&, const Json&, bool with_capacity);
+
+template <typename Decoded, typename Response>
+Result<Rendered> RunRendered(const ops::RequestContext& ctx, Result<Decoded> decoded,
+                             Result<Response> (*op)(const ops::RequestContext&, const Decoded&),
+                             std::string (*render)(const Response&, bool), bool with_capacity) {
+  if (!decoded.ok()) return decoded.status();
+  auto resp = op(ctx, *decoded);
+  if (!resp.ok()) return resp.status();
+  Rendered out;
+  out.body = render(*resp, with_capacity);
+  out.consumed = std::move(resp->consumed_capacity);
+  if constexpr (std::is_same_v<Response, ops::ReadResponse>) out.returned_items = resp->count;
+  return out;
+}
+
+// The operations whose answers are rendered without a DOM; every other one is in Operations().
+const std::unordered_map<std::string_view, Renderer>& RenderedOperations() {
+  static const std::unordered_map<std::string_view, Renderer> kOps = {
+      {"GetItem",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodeGetItem(body), &ops::GetItem, &RenderGetItem, c);
+       }},
+      {"PutItem",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodePutItem(body), &ops::PutItem, &RenderWriteItem, c);
+       }},
+      {"UpdateItem",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodeUpdateItem(body), &ops::UpdateItem, &RenderWriteItem, c);
+       }},
+      {"DeleteItem",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodeDeleteItem(body), &ops::DeleteItem, &RenderWriteItem, c);
+       }},
+      {"Query",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodeQuery(body), &ops::Query, &RenderRead, c);
+       }},
+      {"Scan",
+       [](const ops::RequestContext& ctx, const Json& body, bool c) -> Result<Rendered> {
+         return RunRendered(ctx, DecodeScan(body), &ops::Scan, &RenderRead, c);
+       }},
+  };
+  return kOps;
 }
 
 const std::unordered_map<std::string_view, Handler>& Operations() {
@@ -175,30 +233,6 @@ const std::unordered_map<std::string_view, Handler>& Operations() {
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeListExports(body), &ops::ListExports, &EncodeListExports);
        }},
-      {"PutItem",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodePutItem(body), &ops::PutItem, &EncodeWriteItem);
-       }},
-      {"GetItem",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodeGetItem(body), &ops::GetItem, &EncodeGetItem);
-       }},
-      {"DeleteItem",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodeDeleteItem(body), &ops::DeleteItem, &EncodeWriteItem);
-       }},
-      {"Query",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodeQuery(body), &ops::Query, &EncodeRead);
-       }},
-      {"Scan",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodeScan(body), &ops::Scan, &EncodeRead);
-       }},
-      {"UpdateItem",
-       [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
-         return Run(ctx, DecodeUpdateItem(body), &ops::UpdateItem, &EncodeWriteItem);
-       }},
       {"BatchGetItem",
        [](const ops::RequestContext& ctx, const Json& body) -> Result<Json> {
          return Run(ctx, DecodeBatchGetItem(body), &ops::BatchGetItem, &EncodeBatchGetItem);
@@ -263,16 +297,31 @@ const std::unordered_map<std::string_view, Handler>& StreamOperations() {
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kStreamsTargetPrefix = "DynamoDBStreams_20120810.";
 
-// The handler `target` names, or nullptr.
-const Handler* FindOperation(std::string_view target, std::string_view* name) {
+// An operation's implementation: exactly one of the two is set.
+struct Operation {
+  const Handler* handler = nullptr;
+  Renderer renderer = nullptr;
+};
+
+// The operation `target` names; false if none.
+bool FindOperation(std::string_view target, std::string_view* name, Operation* found) {
   for (const auto& [prefix, ops] : {std::pair{kTargetPrefix, &Operations()},
                                     std::pair{kStreamsTargetPrefix, &StreamOperations()}}) {
     if (target.substr(0, prefix.size()) != prefix) continue;
     *name = target.substr(prefix.size());
+    if (prefix == kTargetPrefix) {
+      auto rendered = RenderedOperations().find(*name);
+      if (rendered != RenderedOperations().end()) {
+        found->renderer = rendered->second;
+        return true;
+      }
+    }
     auto it = ops->find(*name);
-    return it == ops->end() ? nullptr : &it->second;
+    if (it == ops->end()) return false;
+    found->handler = &it->second;
+    return true;
   }
-  return nullptr;
+  return false;
 }
 
 // The media type before any parameters, trimmed.
@@ -301,6 +350,7 @@ void Compress(WireResponse& resp, std::string_view accept_encoding) {
 // Adds the headers every answer carries. `accept_encoding` may compress the
 // body first: x-amz-crc32 covers the bytes sent, compressed or not.
 void Finish(WireResponse& resp, std::string content_type, std::string_view accept_encoding = "") {
+  resp.headers.reserve(resp.headers.size() + 4);
   resp.headers.emplace_back("x-amzn-RequestId", NewRequestId());
   Compress(resp, accept_encoding);
   resp.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(resp.body)));
@@ -363,6 +413,35 @@ void LogRequest(std::string_view op, const Json& body, const WireResponse& resp,
   }
   spdlog::debug("request operation={} table={} status={} latency_us={} request_id={}", op, table,
                 resp.status, micros, id);
+}
+
+// Runs the operation and records its success in `metrics`; the answer's body,
+// or the operation's error (for the caller to record). `micros`: the time it took.
+Result<std::string> Execute(const Operation& op, std::string_view op_name,
+                            const ops::RequestContext& ctx, Json& body, Metrics& metrics,
+                            int64_t* micros) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&start] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  // Metrics count consumed capacity whether or not the client asked for it.
+  bool capacity_requested = AskForConsumedCapacity(op_name, body);
+  if (op.renderer != nullptr) {
+    Result<Rendered> rendered = op.renderer(ctx, body, capacity_requested);
+    *micros = elapsed();
+    if (!rendered.ok()) return rendered.status();
+    metrics.RecordSuccess(op_name, body, rendered->consumed ? &*rendered->consumed : nullptr,
+                          rendered->returned_items, *micros);
+    return std::move(rendered->body);
+  }
+  Result<Json> result = (*op.handler)(ctx, body);
+  *micros = elapsed();
+  if (!result.ok()) return result.status();
+  metrics.RecordSuccess(op_name, body, *result, *micros);
+  if (!capacity_requested) result->erase("ConsumedCapacity");
+  return result->dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -469,8 +548,10 @@ WireResponse Dispatcher::AnswerJson(const WireRequest& request, std::string_view
   }
 
   std::string_view op_name;
-  const Handler* op = FindOperation(request.target, &op_name);
-  if (op == nullptr) return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
+  Operation op;
+  if (!FindOperation(request.target, &op_name, &op)) {
+    return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
+  }
 
   auto auth = auth::ParseRequestSignature(request.authorization, request.query, request.has_date);
   if (!auth.ok()) return ErrorWire(auth.status(), response_type);
@@ -497,25 +578,18 @@ WireResponse Dispatcher::AnswerJson(const WireRequest& request, std::string_view
       return ErrorWire(allowed, response_type);
     }
   }
-  auto start = std::chrono::steady_clock::now();
-  // Metrics count consumed capacity whether or not the client asked for it.
-  bool capacity_requested = AskForConsumedCapacity(op_name, body);
-  Result<Json> result = (*op)(ctx, body);
-  int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  int64_t micros = 0;
+  Result<std::string> answer = Execute(op, op_name, ctx, body, *metrics_, &micros);
   WireResponse resp;
-  if (result.ok()) {
-    metrics_->RecordSuccess(op_name, body, *result, micros);
-    if (!capacity_requested) result->erase("ConsumedCapacity");
-    resp.body = result->dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (answer.ok()) {
+    resp.body = std::move(answer).value();
     Finish(resp, response_type, request.accept_encoding);
   } else {
-    metrics_->RecordFailure(op_name, body, result.status().code());
-    if (result.status().code() >= Code::kInternal) {
-      spdlog::error("{} failed: {}", op_name, result.status().message());
+    metrics_->RecordFailure(op_name, body, answer.status().code());
+    if (answer.status().code() >= Code::kInternal) {
+      spdlog::error("{} failed: {}", op_name, answer.status().message());
     }
-    resp = ErrorWire(result.status(), response_type);
+    resp = ErrorWire(answer.status(), response_type);
   }
   LogRequest(op_name, body, resp, micros);
   return resp;

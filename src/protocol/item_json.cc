@@ -293,3 +293,116 @@ Json EncodeGetItem(const ops::GetItemResponse& resp) {
 }
 
 }  // namespace stator::protocol
+
+namespace stator::protocol {
+namespace {
+
+// EncodeConsumedCapacity's `units`: CapacityUnits, and the kind's name when it has one.
+void WriteUnits(JsonWriter& w, const char* kind, double units) {
+  w.BeginObject();
+  w.Key("CapacityUnits");
+  w.Double(units);
+  if (kind != nullptr) {
+    w.Key(kind);
+    w.Double(units);
+  }
+  w.EndObject();
+}
+
+void WriteIndexUnits(JsonWriter& w, const char* kind,
+                     const std::map<std::string, double>& by_name) {
+  w.BeginObject();
+  for (const auto& [name, units] : by_name) {
+    w.Key(name);
+    WriteUnits(w, kind, units);
+  }
+  w.EndObject();
+}
+
+void WriteItemCollectionMetrics(JsonWriter& w, const ops::ItemCollectionMetrics& m) {
+  w.BeginObject();
+  w.Key("ItemCollectionKey");
+  WriteItem(w, m.key);
+  w.Key("SizeEstimateRangeGB");
+  w.BeginArray();
+  w.Double(m.size_low_gb);
+  w.Double(m.size_high_gb);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+// Members in EncodeConsumedCapacity's order once nlohmann sorts them: CapacityUnits,
+// GlobalSecondaryIndexes, LocalSecondaryIndexes, ReadCapacityUnits, Table, TableName,
+// WriteCapacityUnits.
+void WriteConsumedCapacity(JsonWriter& w, const ops::ConsumedCapacity& c) {
+  const bool read = c.kind == ops::ConsumedCapacity::Kind::kRead;
+  const bool write = c.kind == ops::ConsumedCapacity::Kind::kWrite;
+  const char* kind = read ? "ReadCapacityUnits" : write ? "WriteCapacityUnits" : nullptr;
+  const double total = c.Total();
+  w.BeginObject();
+  w.Key("CapacityUnits");
+  w.Double(total);
+  if (c.with_detail && !c.global_indexes.empty()) {
+    w.Key("GlobalSecondaryIndexes");
+    WriteIndexUnits(w, kind, c.global_indexes);
+  }
+  if (c.with_detail && !c.local_indexes.empty()) {
+    w.Key("LocalSecondaryIndexes");
+    WriteIndexUnits(w, kind, c.local_indexes);
+  }
+  if (read) {
+    w.Key("ReadCapacityUnits");
+    w.Double(total);
+  }
+  if (c.with_detail) {
+    w.Key("Table");
+    WriteUnits(w, kind, c.table_units);
+  }
+  w.Key("TableName");
+  w.String(c.table_name);
+  if (write) {
+    w.Key("WriteCapacityUnits");
+    w.Double(total);
+  }
+  w.EndObject();
+}
+
+std::string RenderWriteItem(const ops::WriteItemResponse& resp, bool with_capacity) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  if (resp.attributes) {
+    w.Key("Attributes");
+    WriteItem(w, *resp.attributes);
+  }
+  if (resp.consumed_capacity && with_capacity) {
+    w.Key("ConsumedCapacity");
+    WriteConsumedCapacity(w, *resp.consumed_capacity);
+  }
+  if (resp.item_collection_metrics) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, *resp.item_collection_metrics);
+  }
+  w.EndObject();
+  return out;
+}
+
+std::string RenderGetItem(const ops::GetItemResponse& resp, bool with_capacity) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  if (resp.consumed_capacity && with_capacity) {
+    w.Key("ConsumedCapacity");
+    WriteConsumedCapacity(w, *resp.consumed_capacity);
+  }
+  if (resp.item) {
+    w.Key("Item");
+    WriteItem(w, *resp.item);
+  }
+  w.EndObject();
+  return out;
+}
+
+}  // namespace stator::protocol

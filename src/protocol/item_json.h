@@ -7,6 +7,7 @@
 #include "ops/items.h"
 #include "ops/update.h"
 #include "protocol/json_shape.h"
+#include "protocol/json_writer.h"
 
 namespace stator::protocol {
 
@@ -24,6 +25,12 @@ Json EncodeConsumedCapacity(const ops::ConsumedCapacity& c);
 // A list of them, one per table (batches, transactions, PartiQL batches).
 Json EncodeConsumedCapacityList(const std::vector<ops::ConsumedCapacity>& list);
 Json EncodeItemCollectionMetrics(const ops::ItemCollectionMetrics& m);
+
+// The answers of the hot operations rendered without a DOM: the same bytes as the Encode
+// function's dump(), without ConsumedCapacity unless `with_capacity`.
+std::string RenderWriteItem(const ops::WriteItemResponse& resp, bool with_capacity);
+std::string RenderGetItem(const ops::GetItemResponse& resp, bool with_capacity);
+void WriteConsumedCapacity(JsonWriter& w, const ops::ConsumedCapacity& c);
 // BatchWriteItem's and TransactWriteItems' ItemCollectionMetrics: table name -> entries.
 template <typename TableMetrics>
 Json EncodeItemCollectionMetricsByTable(const TableMetrics& by_table) {

@@ -220,6 +220,37 @@ void Metrics::AddCapacity(bool reads, const Json& consumed) {
   }
 }
 
+// As AddCapacity of the JSON EncodeConsumedCapacity renders from `c`.
+void Metrics::AddCapacity(bool reads, const ops::ConsumedCapacity& c) {
+  if (c.table_name.empty()) return;
+  TableSeries& t = FindTable(c.table_name);
+  const double total = c.Total();
+  switch (c.kind) {
+    case ops::ConsumedCapacity::Kind::kRead:
+      Add(t.read_units, total);
+      Add(t.write_units, 0.0);
+      break;
+    case ops::ConsumedCapacity::Kind::kWrite:
+      Add(t.read_units, 0.0);
+      Add(t.write_units, total);
+      break;
+    case ops::ConsumedCapacity::Kind::kUnnamed:
+      Add(reads ? t.read_units : t.write_units, total);
+      break;
+  }
+}
+
+Metrics::Series& Metrics::CountSuccess(std::string_view operation, std::string_view table,
+                                       int64_t latency_micros) {
+  Series& s = FindSeries(operation, table);
+  Bump(s.requests);
+  size_t bucket = 0;
+  while (bucket < kBucketMicros.size() && latency_micros > kBucketMicros[bucket]) ++bucket;
+  Bump(s.latency_buckets[bucket]);
+  Bump(s.latency_micros_sum, static_cast<uint64_t>(std::max<int64_t>(latency_micros, 0)));
+  return s;
+}
+
 void Metrics::RecordSuccess(std::string_view operation, const Json& request, const Json& response,
                             int64_t latency_micros) {
   std::string_view table = TableName(request);
@@ -227,12 +258,7 @@ void Metrics::RecordSuccess(std::string_view operation, const Json& request, con
     ForgetTable(table);
     return;
   }
-  Series& s = FindSeries(operation, table);
-  Bump(s.requests);
-  size_t bucket = 0;
-  while (bucket < kBucketMicros.size() && latency_micros > kBucketMicros[bucket]) ++bucket;
-  Bump(s.latency_buckets[bucket]);
-  Bump(s.latency_micros_sum, static_cast<uint64_t>(std::max<int64_t>(latency_micros, 0)));
+  Series& s = CountSuccess(operation, table, latency_micros);
   if (operation == "Query" || operation == "Scan") {
     if (auto it = response.find("Count"); it != response.end() && it->is_number_integer()) {
       Bump(s.returned_items, static_cast<uint64_t>(std::max<int64_t>(it->get<int64_t>(), 0)));
@@ -241,6 +267,16 @@ void Metrics::RecordSuccess(std::string_view operation, const Json& request, con
   if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
     AddCapacity(IsReadOperation(operation, request), *it);
   }
+}
+
+void Metrics::RecordSuccess(std::string_view operation, const Json& request,
+                            const ops::ConsumedCapacity* consumed,
+                            std::optional<int64_t> returned_items, int64_t latency_micros) {
+  Series& s = CountSuccess(operation, TableName(request), latency_micros);
+  if (returned_items && (operation == "Query" || operation == "Scan")) {
+    Bump(s.returned_items, static_cast<uint64_t>(std::max<int64_t>(*returned_items, 0)));
+  }
+  if (consumed != nullptr) AddCapacity(IsReadOperation(operation, request), *consumed);
 }
 
 void Metrics::RecordFailure(std::string_view operation, const Json& request, Code code) {

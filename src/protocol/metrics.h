@@ -22,10 +22,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "ops/capacity.h"
 #include "protocol/json_shape.h"
 #include "storage/engine.h"
 
@@ -42,6 +44,11 @@ class Metrics {
   // holds ConsumedCapacity (see AskForConsumedCapacity in dispatcher.cc).
   void RecordSuccess(std::string_view operation, const Json& request, const Json& response,
                      int64_t latency_micros);
+  // The same for an answer rendered without a DOM: `consumed` is the capacity the
+  // operation computed (null if none), `returned_items` the Count of a Query or Scan.
+  void RecordSuccess(std::string_view operation, const Json& request,
+                     const ops::ConsumedCapacity* consumed, std::optional<int64_t> returned_items,
+                     int64_t latency_micros);
   void RecordFailure(std::string_view operation, const Json& request, Code code);
 
   // The Prometheus text exposition (version 0.0.4) of everything recorded,
@@ -55,9 +62,12 @@ class Metrics {
   Series& FindSeries(std::string_view operation, std::string_view table);
   TableSeries& FindTable(std::string_view table);
   void ForgetTable(std::string_view table);
-  // Adds `consumed` (one ConsumedCapacity or a list) to each table's read or write units;
-  // `reads` says which for entries that do not name the kind of their units.
+  // Counts a successful request and its latency; returns its series.
+  Series& CountSuccess(std::string_view operation, std::string_view table, int64_t latency_micros);
+  // Adds `consumed` (one ConsumedCapacity or a list, or the typed one) to each table's read or
+  // write units; `reads` says which for entries that do not name the kind of their units.
   void AddCapacity(bool reads, const Json& consumed);
+  void AddCapacity(bool reads, const ops::ConsumedCapacity& consumed);
 
   const uint64_t id_;  // tells this instance apart in the threads' caches
   mutable std::mutex mu_;

@@ -175,4 +175,31 @@ Json EncodeRead(const ops::ReadResponse& resp) {
   return out;
 }
 
+// Members in nlohmann's order: ConsumedCapacity, Count, Items, LastEvaluatedKey, ScannedCount.
+std::string RenderRead(const ops::ReadResponse& resp, bool with_capacity) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  if (resp.consumed_capacity && with_capacity) {
+    w.Key("ConsumedCapacity");
+    WriteConsumedCapacity(w, *resp.consumed_capacity);
+  }
+  w.Key("Count");
+  w.Int(resp.count);
+  if (resp.items) {
+    w.Key("Items");
+    w.BeginArray();
+    for (const auto& item : *resp.items) WriteItem(w, item);
+    w.EndArray();
+  }
+  if (resp.last_evaluated_key) {
+    w.Key("LastEvaluatedKey");
+    WriteItem(w, *resp.last_evaluated_key);
+  }
+  w.Key("ScannedCount");
+  w.Int(resp.scanned_count);
+  w.EndObject();
+  return out;
+}
+
 }  // namespace stator::protocol

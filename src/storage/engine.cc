@@ -211,6 +211,7 @@ int64_t Engine::Impl::ItemCollectionBytes(uint64_t table_id,
 TableStats Engine::Impl::ReadStats(const std::string& key, const rocksdb::ReadOptions& ro) const {
   TableStats stats;
   std::string value;
+  SkipPerfCounters();
   if (db_->Get(ro, key, &value).ok()) {
     if (!DecodeStats(value, &stats.item_count, &stats.size_bytes)) stats = {};
   }
@@ -337,6 +338,7 @@ void Engine::Impl::BackfillInBackground(const std::string& table_name, uint64_t 
 Result<std::optional<model::Item>> Engine::Impl::ReadItem(const std::string& record_key,
                                                           const rocksdb::ReadOptions& ro) const {
   rocksdb::PinnableSlice value;
+  SkipPerfCounters();
   auto s = db_->Get(ro, db_->DefaultColumnFamily(), record_key, &value);
   if (s.IsNotFound()) return std::optional<model::Item>();
   if (!s.ok()) return FromRocks(s);

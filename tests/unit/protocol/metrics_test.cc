@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "protocol/item_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -103,6 +104,31 @@ TEST_F(MetricsTest, TransactionalUnitsAreSplitIntoReadsAndWrites) {
   metrics.RecordSuccess("TransactWriteItems", Json::object(), {{"ConsumedCapacity", consumed}}, 1);
   EXPECT_EQ(Sample(metrics, R"(stator_consumed_read_capacity_units_total{table="T"})"), 2);
   EXPECT_EQ(Sample(metrics, R"(stator_consumed_write_capacity_units_total{table="T"})"), 4);
+}
+
+// The hot operations' answers are rendered without a DOM; what they record
+// must be what their JSON recorded.
+TEST_F(MetricsTest, RenderedAnswersCountAsTheirJson) {
+  Metrics from_json;
+  Metrics from_rendered;
+  for (auto kind : {ops::ConsumedCapacity::Kind::kUnnamed, ops::ConsumedCapacity::Kind::kRead,
+                    ops::ConsumedCapacity::Kind::kWrite}) {
+    for (const char* op : {"GetItem", "PutItem", "Query", "Scan", "UpdateItem"}) {
+      ops::ConsumedCapacity c;
+      c.table_name = "T";
+      c.table_units = 1.5;
+      c.global_indexes = {{"g", 0.5}};
+      c.kind = kind;
+      Json response = {{"ConsumedCapacity", EncodeConsumedCapacity(c)}, {"Count", 7}};
+      from_json.RecordSuccess(op, kPut, response, 300);
+      from_rendered.RecordSuccess(op, kPut, &c, int64_t{7}, 300);
+      from_json.RecordSuccess(op, kPut, Json::object(), 20);
+      from_rendered.RecordSuccess(op, kPut, nullptr, std::nullopt, 20);
+    }
+  }
+  EXPECT_EQ(from_rendered.Render(*engine_), from_json.Render(*engine_));
+  EXPECT_EQ(Sample(from_rendered, "stator_returned_items_total{operation=\"Query\",table=\"T\"}"),
+            21);
 }
 
 }  // namespace
