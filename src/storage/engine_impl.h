@@ -299,6 +299,20 @@ class Engine::Impl {
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
 
+  // Item writes take catalog_mu_ shared through LockCatalogForWrite, catalog
+  // changes exclusively through LockCatalogExclusive; both pass this
+  // turnstile, which a catalog change holds while it waits. A waiting change
+  // thus stops new writes from entering, and a steady stream of writes, each
+  // holding the lock shared across its RocksDB write, cannot starve it.
+  mutable std::mutex catalog_turnstile_;
+  std::shared_lock<std::shared_mutex> LockCatalogForWrite() const {
+    { std::lock_guard turnstile(catalog_turnstile_); }
+    return std::shared_lock(catalog_mu_);
+  }
+  std::unique_lock<std::shared_mutex> LockCatalogExclusive() {
+    std::lock_guard turnstile(catalog_turnstile_);
+    return std::unique_lock(catalog_mu_);
+  }
   mutable std::shared_mutex catalog_mu_;
   std::map<std::string, TablePtr, std::less<>> tables_;  // GUARDED_BY(catalog_mu_)
   uint64_t next_table_id_ = 1;                           // GUARDED_BY(catalog_mu_)
