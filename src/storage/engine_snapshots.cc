@@ -209,10 +209,7 @@ Status Engine::Impl::ReadRestoreSource(
 
 Status Engine::Impl::DropTableData(uint64_t table_id) {
   rocksdb::WriteBatch batch;
-  batch.DeleteRange(TableStatsKey(table_id), TableStatsEnd(table_id));
-  batch.DeleteRange(TableItemsBegin(table_id), TableItemsEnd(table_id));
-  batch.DeleteRange(TableIndexesBegin(table_id), TableIndexesEnd(table_id));
-  batch.DeleteRange(TableChangesBegin(table_id), TableChangesEnd(table_id));
+  AddDropTableRecords(&batch, table_id);
   return Write(&batch);
 }
 
@@ -324,6 +321,7 @@ Status Engine::Impl::MaintainPitr(const model::TableDef& def, bool live, int64_t
 }
 
 Status Engine::Impl::MaintainHistory() {
+  std::lock_guard admin(admin_mu_);
   const int64_t now = clock_->NowMicros();
   std::vector<TablePtr> live;
   std::vector<RetiredTable> retired;
