@@ -21,6 +21,9 @@ struct OpsEnv {
   storage::Engine* engine = nullptr;
   TransactionTokens* transaction_tokens = nullptr;  // ClientRequestTokens; none: not remembered
   const Clock* clock = nullptr;
+  // --clock virtual: the same clock as `clock`, which the admin API moves
+  // (ops/admin.h); nullptr with the system's clock.
+  ManualClock* virtual_clock = nullptr;
   std::string default_region = "us-east-1";
   std::string account_id = "000000000000";
   // Exports: the directory standing for S3 (bucket B is its folder B) and

@@ -7,11 +7,10 @@
 #include <type_traits>
 #include <unordered_map>
 
-#include "auth/authorization_header.h"
-#include "auth/sigv4.h"
 #include "common/crc32.h"
 #include "common/ids.h"
 #include "protocol/access_checks.h"
+#include "protocol/admin_api.h"
 #include "protocol/backups_json.h"
 #include "protocol/batch_json.h"
 #include "protocol/compression.h"
@@ -22,6 +21,7 @@
 #include "protocol/metrics.h"
 #include "protocol/partiql_json.h"
 #include "protocol/query_json.h"
+#include "protocol/request_signature.h"
 #include "protocol/streams_json.h"
 #include "protocol/table_json.h"
 #include "protocol/tags_json.h"
@@ -459,6 +459,11 @@ std::string Dispatcher::AllowedOrigin(std::string_view origin) const {
   return "";
 }
 
+int64_t Dispatcher::SignatureTime() const {
+  const Clock* clock = options_.signature_clock ? options_.signature_clock : env_.clock;
+  return clock->NowMicros() / 1'000'000;
+}
+
 WireResponse Dispatcher::TooLarge() const {
   WireResponse resp;
   resp.status = 413;
@@ -501,6 +506,9 @@ WireResponse Dispatcher::Answer(const WireRequest& request) const {
     }
     Finish(resp, "");
     return resp;
+  }
+  if (IsAdminPath(request.path)) {
+    return AnswerAdmin(env_, {options_.credentials, options_.policies, SignatureTime()}, request);
   }
   if (request.method == "GET" && request.path == "/metrics") {
     WireResponse resp;
@@ -553,16 +561,8 @@ WireResponse Dispatcher::AnswerJson(const WireRequest& request, std::string_view
     return ErrorWire(Status(Code::kUnknownOperation, ""), response_type);
   }
 
-  auto auth = auth::ParseRequestSignature(request.authorization, request.query, request.has_date);
+  auto auth = CheckSignature(request, options_.credentials, SignatureTime());
   if (!auth.ok()) return ErrorWire(auth.status(), response_type);
-  if (options_.credentials != nullptr) {
-    // The signature covers the body as sent (request.body), compressed or not.
-    auth::HttpRequestView signed_request{request.method, request.path, request.query,
-                                         request.headers, request.body};
-    auto verified = auth::VerifySignature(signed_request, *auth, *options_.credentials,
-                                          env_.clock->NowMicros() / 1000000);
-    if (!verified.ok()) return ErrorWire(verified.status(), response_type);
-  }
 
   if (empty_body || !body.is_object()) {
     return ErrorWire(Status(Code::kSerialization, ""), response_type);

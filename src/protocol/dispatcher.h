@@ -7,7 +7,8 @@
 // x-amzn-RequestId and x-amz-crc32. Compressed request bodies are inflated
 // first and large answers compressed last (compression.h); x-amz-crc32 then
 // covers the bytes on the wire. `GET /metrics` answers with the metrics of
-// every request handled (metrics.h), any other GET with a health line.
+// every request handled (metrics.h), paths under /_stator/ are Stator's admin
+// API (admin_api.h), any other GET answers with a health line.
 //
 // Thread-safety: Handle may be called concurrently from any number of threads.
 #pragma once
@@ -20,34 +21,11 @@
 
 #include "auth/credentials.h"
 #include "auth/policy.h"
+#include "common/clock.h"
 #include "ops/context.h"
+#include "protocol/wire.h"
 
 namespace stator::protocol {
-
-struct WireRequest {
-  std::string_view method;  // "POST", "GET", ...
-  std::string_view path;    // the request target before '?', e.g. "/"
-  std::string_view query;   // the request target after '?', "" if none
-  // Every header as received (names as the client spelled them), for
-  // signature verification; nullptr when the caller has none to give.
-  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
-  std::string_view target;                // X-Amz-Target
-  std::string_view content_type;          // Content-Type
-  std::string_view authorization;         // Authorization
-  bool has_date = false;                  // X-Amz-Date or Date present
-  std::string_view origin;                // Origin (browser clients)
-  std::string_view cors_request_method;   // Access-Control-Request-Method
-  std::string_view cors_request_headers;  // Access-Control-Request-Headers
-  std::string_view content_encoding;      // Content-Encoding of `body`
-  std::string_view accept_encoding;       // Accept-Encoding
-  std::string_view body;
-};
-
-struct WireResponse {
-  int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-};
 
 struct DispatcherOptions {
   // Origins browsers may call from (the Origin header's exact value); "*"
@@ -55,6 +33,10 @@ struct DispatcherOptions {
   std::vector<std::string> cors_origins = {"*"};
   const auth::PolicySet* policies = nullptr;           // non-null: enforce policies (--policy-file)
   const auth::CredentialStore* credentials = nullptr;  // non-null: verify signatures (--auth)
+  // The real time a signature's 15-minute window is checked against: clients
+  // sign with their wall clock, whatever time the database keeps (--clock
+  // virtual). nullptr: the operations' clock.
+  const Clock* signature_clock = nullptr;
 };
 
 class Metrics;  // protocol/metrics.h
@@ -74,6 +56,8 @@ class Dispatcher {
   WireResponse AnswerJson(const WireRequest& request, std::string_view body,
                           const std::string& response_type) const;
 
+  // The real time in seconds, for signatures' 15-minute window.
+  int64_t SignatureTime() const;
   // The Access-Control-Allow-Origin value for `origin`, "" if not allowed.
   std::string AllowedOrigin(std::string_view origin) const;
 

@@ -115,6 +115,15 @@ const std::vector<Flag>& Flags() {
        [](Config& c, const std::string& v) {
          return ParseInt("ttl-interval", v, 1, 86400, &c.ttl_interval_seconds);
        }},
+      {"clock", true,
+       [](Config& c, const std::string& v) {
+         if (v != "system" && v != "virtual") {
+           return Status::Validation("invalid value for --clock: '" + v +
+                                     "' (system or virtual expected)");
+         }
+         c.clock = v;
+         return Status::OK();
+       }},
       {"log-level", true,
        [](Config& c, const std::string& v) {
          c.log_level = v;
@@ -221,6 +230,8 @@ std::filesystem::path ExportDir(const Config& config) {
 
 std::string UsageText() {
   return R"(Usage: stator [flags]
+       stator snapshot|reset|clock ... [--endpoint URL]
+                       (admin commands for a running server; stator reset --help)
 
 Stator: a DynamoDB-compatible database server.
 
@@ -244,6 +255,10 @@ Flags (each also settable as an environment variable, e.g. STATOR_PORT=8001):
   --ttl-interval SECONDS
                        seconds between sweeps that delete expired items of tables
                        with time to live enabled (default 60)
+  --clock MODE         system (default), or virtual: the database's time stands
+                       still until moved through the admin API (POST
+                       /_stator/clock, or stator clock advance|set) and drives
+                       every time-based behaviour (TTL, streams, PITR, backups)
   --log-level LEVEL    trace, debug, info, warn, error or off (default info);
                        debug logs one line per request
   --log-format FORMAT  text or json (one JSON object per line) (default text)

@@ -25,6 +25,9 @@ struct Config {
   int threads = 0;                                    // 0: one per core
   int64_t item_collection_limit = int64_t{10} << 30;  // bytes
   int64_t ttl_interval_seconds = 60;                  // between sweeps for expired items
+  // "system", or "virtual": a clock that stands still until the admin API
+  // moves it (POST /_stator/clock), for tests of time-based behaviour.
+  std::string clock = "system";
   std::string log_level = "info";
   std::string log_format = "text";  // "text" or "json" (one JSON object per line)
   // Security (docs/security.md).

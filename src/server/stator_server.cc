@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/time_format.h"
 #include "http/server.h"
 #include "ops/backups.h"
 #include "ops/context.h"
@@ -22,6 +23,7 @@
 #include "protocol/dispatcher.h"
 #include "protocol/export_files.h"
 #include "protocol/policy_json.h"
+#include "server/admin_client.h"
 #include "server/key_file.h"
 #include "stator/version.h"
 #include "storage/engine.h"
@@ -135,9 +137,21 @@ class Housekeeper {
   std::thread thread_;     // last: starts once the members above exist
 };
 
+// A virtual clock never goes back: after a restart it resumes from the
+// time it was last moved to, if that is later than now.
+Status ResumeVirtualClock(const storage::Engine& engine, ManualClock& clock) {
+  STATOR_ASSIGN_OR_RETURN(std::optional<int64_t> saved, engine.LoadVirtualClock());
+  if (saved && *saved > clock.NowMicros()) clock.Set(*saved);
+  spdlog::info("virtual clock at {}Z", FormatIsoMillis(clock.NowMicros()));
+  return Status::OK();
+}
+
 }  // namespace
 
 struct StatorServer::Parts {
+  // --clock virtual: the database's clock, which the admin API moves. First,
+  // so that it outlives everything reading it.
+  std::unique_ptr<ManualClock> virtual_clock;
   std::unique_ptr<storage::Engine> engine;
   // Destroyed (stopped) before the engine and the token store they use.
   std::unique_ptr<Housekeeper> trimmer;
@@ -181,12 +195,24 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(
     std::filesystem::create_directories(config.data_dir, ec);
     if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
   }
-  STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, clock));
+  // The database's time: the real one, or a virtual clock starting at it.
+  const Clock* data_clock = clock;
+  if (config.clock == "virtual") {
+    // At a whole second, so that times read back are round numbers.
+    const int64_t whole_second = clock->NowMicros() / 1'000'000 * 1'000'000;
+    parts->virtual_clock = std::make_unique<ManualClock>(whole_second);
+    data_clock = parts->virtual_clock.get();
+  }
+  STATOR_ASSIGN_OR_RETURN(parts->engine, storage::Engine::Open(engine_options, data_clock));
   storage::Engine* engine = parts->engine.get();
+  if (parts->virtual_clock) {
+    STATOR_RETURN_IF_ERROR(ResumeVirtualClock(*engine, *parts->virtual_clock));
+  }
   ops::OpsEnv env;
   env.engine = engine;
   env.transaction_tokens = &parts->transaction_tokens;
-  env.clock = clock;
+  env.clock = data_clock;
+  env.virtual_clock = parts->virtual_clock.get();
   env.default_region = config.region;
   env.account_id = config.account_id;
   env.export_dir = ExportDir(config);
@@ -202,6 +228,7 @@ Result<std::unique_ptr<StatorServer>> StatorServer::Create(
   protocol::DispatcherOptions dispatcher_options;
   dispatcher_options.cors_origins = SplitList(config.cors_origins);
   dispatcher_options.credentials = parts->credentials.get();  // null without --auth
+  dispatcher_options.signature_clock = clock;                 // clients sign with real time
   if (!config.policy_file.empty()) {
     STATOR_ASSIGN_OR_RETURN(parts->policies, LoadPolicies(config.policy_file));
     dispatcher_options.policies = parts->policies.get();
@@ -248,6 +275,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  if (IsAdminCommand(args)) return RunAdminCommand(args, env);
   auto config = ParseConfig(args, env);
   if (!config.ok()) {
     std::fprintf(stderr, "stator: %s\n\n%s", config.status().message().c_str(),

@@ -65,8 +65,9 @@ Result<DatabaseSnapshotInfo> DecodeDatabaseSnapshotInfo(std::string_view key,
   value.remove_prefix(1);
   std::string_view name;
   uint64_t count = 0;
+  // Each table takes at least three bytes: a bound on the count before reserving.
   if (!GetLengthPrefixed(&value, &name) || !GetVarintSigned(&value, &info.micros) ||
-      !GetVarint64(&value, &count) || count > value.size()) {
+      !GetVarint64(&value, &count) || count > value.size() / 3) {
     return bad;
   }
   info.name = std::string(name);
@@ -91,12 +92,11 @@ std::string EncodeVirtualClock(int64_t micros) {
 }
 
 Result<int64_t> DecodeVirtualClock(std::string_view value) {
-  uint64_t micros = 0;
-  if (value.size() != 9 || static_cast<uint8_t>(value[0]) != kVirtualClockFormatV1) {
-    return Status::Corruption("virtual clock: malformed record");
-  }
+  const Status bad = Status::Corruption("virtual clock: malformed record");
+  if (value.size() != 9 || static_cast<uint8_t>(value[0]) != kVirtualClockFormatV1) return bad;
   value.remove_prefix(1);
-  if (!GetFixed64BE(&value, &micros)) return Status::Corruption("virtual clock: malformed record");
+  uint64_t micros = 0;
+  if (!GetFixed64BE(&value, &micros)) return bad;
   return static_cast<int64_t>(micros);
 }
 

@@ -83,7 +83,7 @@ TablePtr Engine::Impl::FindTable(std::string_view name) const {
 }
 
 Result<TablePtr> Engine::Impl::CreateTable(model::TableDef def) {
-  std::unique_lock lock(catalog_mu_);
+  auto lock = LockCatalogExclusive();
   if (tables_.count(def.name) != 0) {
     return Status::ResourceInUse("Table already exists: " + def.name);
   }
@@ -109,7 +109,7 @@ Result<TablePtr> Engine::Impl::CreateTable(model::TableDef def) {
 }
 
 Result<TablePtr> Engine::Impl::ReplaceTable(model::TableDef def, const TablePtr& expected) {
-  std::unique_lock lock(catalog_mu_);
+  auto lock = LockCatalogExclusive();
   auto it = tables_.find(def.name);
   if (it == tables_.end() || it->second->table_id != def.table_id) {
     return Status::ResourceNotFound("Requested resource not found: Table: " + def.name +
@@ -152,7 +152,7 @@ Result<TablePtr> Engine::Impl::ReplaceTable(model::TableDef def, const TablePtr&
 
 Status Engine::Impl::DeleteTable(std::string_view name,
                                  const std::optional<std::string>& final_snapshot) {
-  std::unique_lock lock(catalog_mu_);
+  auto lock = LockCatalogExclusive();
   auto it = tables_.find(name);
   if (it == tables_.end()) {
     return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
@@ -228,7 +228,7 @@ Status Engine::Impl::Mutate(const model::TableDef& table, const model::Item& key
   std::string record_key = ItemKey(table, key);
   // The catalog lock (shared) keeps DeleteTable from interleaving with the
   // write, so no item can be written under a table id after its deletion.
-  std::shared_lock catalog_lock(catalog_mu_);
+  auto catalog_lock = LockCatalogForWrite();
   const model::TableDef* live = LiveTable(table);
   if (live == nullptr) return Status::ResourceNotFound("Requested resource not found");
   if (IsHeldByTransaction(record_key)) {
@@ -277,7 +277,7 @@ Status Engine::Impl::Backfill(const std::string& table_name, uint64_t table_id,
   RangeIterator it(db_.get(), TableItemsBegin(table_id), TableItemsEnd(table_id));
   for (it->SeekToFirst(); it->Valid() && !stopping_; it->Next()) {
     const std::string record_key = it->key().ToString();
-    std::shared_lock catalog_lock(catalog_mu_);
+    auto catalog_lock = LockCatalogForWrite();
     auto t = tables_.find(table_name);
     if (t == tables_.end() || t->second->table_id != table_id) return Status::OK();
     const model::TableDef& live = *t->second;
@@ -309,7 +309,7 @@ Status Engine::Impl::Backfill(const std::string& table_name, uint64_t table_id,
 
 Status Engine::Impl::ActivateIndexes(const std::string& table_name, uint64_t table_id,
                                      const std::vector<uint32_t>& index_ids) {
-  std::unique_lock lock(catalog_mu_);
+  auto lock = LockCatalogExclusive();
   auto t = tables_.find(table_name);
   if (t == tables_.end() || t->second->table_id != table_id) return Status::OK();
   model::TableDef def = *t->second;

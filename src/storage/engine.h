@@ -39,6 +39,7 @@
 #include "model/attribute_value.h"
 #include "model/table.h"
 #include "storage/changelog.h"
+#include "storage/database_snapshots.h"
 #include "storage/snapshots.h"
 
 namespace stator::storage {
@@ -256,6 +257,39 @@ class Engine {
   // is complete. kResourceInUse if the name is taken; kNotFound if the
   // snapshot is gone.
   Result<TablePtr> RestoreTable(model::TableDef def, const RestoreSource& source);
+
+  // --- Database snapshots and reset (storage/database_snapshots.h;
+  //     docs/design/database-snapshots.md) ---
+  // These calls are serialised with each other and with MaintainHistory.
+  //
+  // Copies every table — definition, items, index entries, statistics — as of
+  // one instant between writes into a new snapshot named `name`. Writes go on
+  // while it copies and are not in it. kResourceInUse if the name is taken.
+  Result<DatabaseSnapshotInfo> CreateDatabaseSnapshot(std::string name);
+  // Every database snapshot, oldest first.
+  std::vector<DatabaseSnapshotInfo> ListDatabaseSnapshots() const;
+  std::optional<DatabaseSnapshotInfo> FindDatabaseSnapshot(std::string_view name) const;
+  // Removes a database snapshot and its records. kNotFound if absent.
+  Status DeleteDatabaseSnapshot(std::string_view name);
+  // Returns the table set to the snapshot's: every live table is dropped with
+  // its history, and every table of the snapshot comes back with its items,
+  // index entries and statistics under a new table id, all published in one
+  // atomic catalog change once the copies are complete. Each restored table's
+  // history starts afresh (see RestartHistory in engine_admin.cc): its enabled
+  // stream keeps its ARN but covers only later changes, point-in-time recovery
+  // starts now. Returns the restored tables. kNotFound if there is no such
+  // snapshot.
+  Result<std::vector<TablePtr>> RestoreDatabaseSnapshot(std::string_view name);
+  // Empties every live table in one atomic batch — items, index entries,
+  // statistics, change log — keeping its definition and id; histories start
+  // afresh as after a restore, and a stream iterator from before fails with
+  // kTrimmedDataAccess. Returns the tables.
+  Result<std::vector<TablePtr>> ResetTables();
+
+  // --- The virtual clock's time (--clock virtual), kept across restarts ---
+  // nullopt when never saved.
+  Result<std::optional<int64_t>> LoadVirtualClock() const;
+  Status SaveVirtualClock(int64_t micros);
 
   // --- Export records: opaque to the engine (ops/exports.h encodes them) ---
   // Stores (or replaces) the record of export `export_id`.

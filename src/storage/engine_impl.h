@@ -59,6 +59,17 @@ inline constexpr std::string_view kFormatKeyName = "format";
 inline constexpr std::string_view kNextTableIdName = "next_table_id";
 inline constexpr std::string_view kCollectionStatsName = "collection_stats";
 inline constexpr std::string_view kNextSnapshotIdName = "next_snapshot_id";
+inline constexpr std::string_view kNextDatabaseSnapshotIdName = "next_database_snapshot_id";
+inline constexpr std::string_view kVirtualClockName = "virtual_clock";
+
+// Adds to `batch` the deletion of every record of table id `table_id`:
+// statistics, items, index entries and change log.
+inline void AddDropTableRecords(rocksdb::WriteBatch* batch, uint64_t table_id) {
+  batch->DeleteRange(TableStatsKey(table_id), TableStatsEnd(table_id));
+  batch->DeleteRange(TableItemsBegin(table_id), TableItemsEnd(table_id));
+  batch->DeleteRange(TableIndexesBegin(table_id), TableIndexesEnd(table_id));
+  batch->DeleteRange(TableChangesBegin(table_id), TableChangesEnd(table_id));
+}
 
 // A RocksDB iterator over the keys in [begin, end), as of `snapshot` if any.
 // It owns its bounds, which RocksDB reads for as long as it iterates, so it
@@ -195,7 +206,31 @@ class Engine::Impl {
   Status PutExportRecord(std::string_view export_id, std::string_view record);
   Result<std::vector<std::string>> ListExportRecords() const;
 
+  // --- database snapshots, reset, virtual clock (engine_admin.cc) ---
+  Result<DatabaseSnapshotInfo> CreateDatabaseSnapshot(std::string name);
+  std::vector<DatabaseSnapshotInfo> ListDatabaseSnapshots() const;
+  std::optional<DatabaseSnapshotInfo> FindDatabaseSnapshot(std::string_view name) const;
+  Status DeleteDatabaseSnapshot(std::string_view name);
+  Result<std::vector<TablePtr>> RestoreDatabaseSnapshot(std::string_view name);
+  Result<std::vector<TablePtr>> ResetTables();
+  Result<std::optional<int64_t>> LoadVirtualClock() const;
+  Status SaveVirtualClock(int64_t micros);
+
  private:
+  Status LoadDatabaseSnapshots();
+  // Copies the data records of `tables` as of `snapshot` under database
+  // snapshot `snapshot_id`, and sets each table's counts.
+  Status CopyTablesOut(uint64_t snapshot_id, const rocksdb::Snapshot* snapshot,
+                       std::vector<DatabaseSnapshotTable>* tables);
+  // Writes the data records of database snapshot `snapshot_id` under the
+  // table ids `new_ids` maps the snapshot's ids to.
+  Status CopyTablesIn(uint64_t snapshot_id, const std::map<uint64_t, uint64_t>& new_ids);
+  // Deletes the base snapshots of point-in-time recovery of the tables in
+  // `table_ids` numbered before `sequence`, then takes a first base of each
+  // table of `tables` with point-in-time recovery.
+  Status RestartPitr(const std::set<uint64_t>& table_ids, uint64_t sequence,
+                     const std::vector<TablePtr>& tables);
+
   Status LoadSnapshots();
   // A snapshot's instant: its facts and a RocksDB snapshot of that instant.
   struct SnapshotPoint {
@@ -311,6 +346,20 @@ class Engine::Impl {
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_options_;
 
+  // Item writes take catalog_mu_ shared through LockCatalogForWrite, catalog
+  // changes exclusively through LockCatalogExclusive; both pass this
+  // turnstile, which a catalog change holds while it waits. A waiting change
+  // thus stops new writes from entering, and a steady stream of writes, each
+  // holding the lock shared across its RocksDB write, cannot starve it.
+  mutable std::mutex catalog_turnstile_;
+  std::shared_lock<std::shared_mutex> LockCatalogForWrite() const {
+    { std::lock_guard turnstile(catalog_turnstile_); }
+    return std::shared_lock(catalog_mu_);
+  }
+  std::unique_lock<std::shared_mutex> LockCatalogExclusive() {
+    std::lock_guard turnstile(catalog_turnstile_);
+    return std::unique_lock(catalog_mu_);
+  }
   mutable std::shared_mutex catalog_mu_;
   std::map<std::string, TablePtr, std::less<>> tables_;  // GUARDED_BY(catalog_mu_)
   uint64_t next_table_id_ = 1;                           // GUARDED_BY(catalog_mu_)
@@ -331,6 +380,14 @@ class Engine::Impl {
   mutable std::mutex snapshots_mu_;
   std::map<uint64_t, SnapshotInfo> snapshots_;  // GUARDED_BY(snapshots_mu_), by id
   uint64_t next_snapshot_id_ = 1;               // GUARDED_BY(snapshots_mu_)
+
+  // Serialises database snapshots, restores, resets and MaintainHistory: each
+  // reads or rewrites many tables' records and histories. Taken before any
+  // other lock.
+  std::mutex admin_mu_;
+  mutable std::mutex db_snapshots_mu_;
+  std::map<uint64_t, DatabaseSnapshotInfo> db_snapshots_;  // GUARDED_BY(db_snapshots_mu_), by id
+  uint64_t next_db_snapshot_id_ = 1;                       // GUARDED_BY(db_snapshots_mu_)
 
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> backfills_;  // joined at destruction; GUARDED_BY(catalog_mu_) to add

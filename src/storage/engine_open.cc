@@ -44,6 +44,7 @@ Status Engine::Impl::Open() {
   STATOR_RETURN_IF_ERROR(CheckFormat());
   STATOR_RETURN_IF_ERROR(LoadCatalog());
   STATOR_RETURN_IF_ERROR(LoadSnapshots());
+  STATOR_RETURN_IF_ERROR(LoadDatabaseSnapshots());
   return InitSequences();
 }
 

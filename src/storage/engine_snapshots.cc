@@ -74,7 +74,7 @@ Result<SnapshotInfo> Engine::Impl::CreateSnapshot(std::string_view name, Snapsho
   {
     // Exclusively: no item write is in flight, so the RocksDB snapshot and
     // the sequence number name the same instant.
-    std::unique_lock lock(catalog_mu_);
+    auto lock = LockCatalogExclusive();
     auto it = tables_.find(name);
     if (it == tables_.end()) {
       return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
@@ -209,10 +209,7 @@ Status Engine::Impl::ReadRestoreSource(
 
 Status Engine::Impl::DropTableData(uint64_t table_id) {
   rocksdb::WriteBatch batch;
-  batch.DeleteRange(TableStatsKey(table_id), TableStatsEnd(table_id));
-  batch.DeleteRange(TableItemsBegin(table_id), TableItemsEnd(table_id));
-  batch.DeleteRange(TableIndexesBegin(table_id), TableIndexesEnd(table_id));
-  batch.DeleteRange(TableChangesBegin(table_id), TableChangesEnd(table_id));
+  AddDropTableRecords(&batch, table_id);
   return Write(&batch);
 }
 
@@ -220,7 +217,7 @@ Result<TablePtr> Engine::Impl::RestoreTable(model::TableDef def,
                                             const Engine::RestoreSource& source) {
   if (!FindSnapshot(source.snapshot_id)) return Status::NotFound("no such snapshot");
   {
-    std::unique_lock lock(catalog_mu_);
+    auto lock = LockCatalogExclusive();
     if (tables_.count(def.name) != 0) {
       return Status::ResourceInUse("Table already exists: " + def.name);
     }
@@ -264,7 +261,7 @@ Result<TablePtr> Engine::Impl::RestoreTable(model::TableDef def,
     DropTableData(def.table_id).IgnoreError();
     return s;
   }
-  std::unique_lock lock(catalog_mu_);
+  auto lock = LockCatalogExclusive();
   if (tables_.count(def.name) != 0) {
     DropTableData(def.table_id).IgnoreError();
     return Status::ResourceInUse("Table already exists: " + def.name);
@@ -324,6 +321,7 @@ Status Engine::Impl::MaintainPitr(const model::TableDef& def, bool live, int64_t
 }
 
 Status Engine::Impl::MaintainHistory() {
+  std::lock_guard admin(admin_mu_);
   const int64_t now = clock_->NowMicros();
   std::vector<TablePtr> live;
   std::vector<RetiredTable> retired;
@@ -365,7 +363,7 @@ Status Engine::Impl::MaintainHistory() {
     }
     // Its recovery period and its streams' 24 hours are over: the history goes.
     for (const SnapshotInfo& s : bases_of(id)) STATOR_RETURN_IF_ERROR(DeleteSnapshot(s.id));
-    std::unique_lock lock(catalog_mu_);
+    auto lock = LockCatalogExclusive();
     rocksdb::WriteBatch batch;
     batch.Delete(RetiredTableKey(id));
     batch.DeleteRange(TableChangesBegin(id), TableChangesEnd(id));

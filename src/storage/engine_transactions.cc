@@ -21,7 +21,7 @@ Status Engine::Impl::Transact(const std::vector<TransactionWrite>& writes,
     record_keys.push_back(ItemKey(*writes[i].table, writes[i].key));
   }
 
-  std::shared_lock catalog_lock(catalog_mu_);
+  auto catalog_lock = LockCatalogForWrite();
   std::vector<const model::TableDef*> live;
   for (size_t i : addressed) {
     live.push_back(LiveTable(*writes[i].table));
@@ -112,7 +112,7 @@ Status Engine::Impl::ReadConsistent(const std::vector<TransactionRead>& reads,
   if (refused) return Status(Code::kTransactionCanceled, "");
   // Every write is one atomic batch, so a snapshot holds all of a
   // transaction's writes or none of them.
-  std::shared_lock catalog_lock(catalog_mu_);
+  auto catalog_lock = LockCatalogForWrite();
   for (const TransactionRead& r : reads) {
     if (LiveTable(*r.table) == nullptr) {
       return Status::ResourceNotFound("Requested resource not found");

@@ -32,6 +32,9 @@ enum class Namespace : uint8_t {
   kSnapshot = 0x08,      // snapshot id -> SnapshotInfo
   kRetiredTable = 0x09,  // table id -> RetiredTable (a deleted table's kept history)
   kExport = 0x0A,        // export id -> the export's record, opaque to storage (ops/exports.h)
+  // snapshot id, a table's data record key -> its value (storage/database_snapshots.h)
+  kDatabaseSnapshotRecord = 0x0B,
+  kDatabaseSnapshot = 0x0C,  // snapshot id -> DatabaseSnapshotInfo
 };
 
 inline constexpr uint8_t kStorageFormatVersion = 1;

@@ -30,6 +30,13 @@ TEST(ConfigTest, DefaultsFlagsAndEnvironment) {
 
   auto env_bool = ParseConfig({}, {"STATOR_IN_MEMORY=1"});
   EXPECT_TRUE(env_bool->in_memory);
+
+  EXPECT_EQ(defaults->clock, "system");
+  EXPECT_EQ(ParseConfig({"--clock", "virtual"}, {})->clock, "virtual");
+  EXPECT_EQ(ParseConfig({}, {"STATOR_CLOCK=virtual"})->clock, "virtual");
+  EXPECT_EQ(ParseConfig({"--clock=system"}, {"STATOR_CLOCK=virtual"})->clock, "system");
+  EXPECT_EQ(ParseConfig({"--clock", "fake"}, {}).status().message(),
+            "invalid value for --clock: 'fake' (system or virtual expected)");
 }
 
 TEST(ConfigTest, SecurityAndOperationsFlags) {

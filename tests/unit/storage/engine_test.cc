@@ -244,6 +244,33 @@ TEST(EngineTest, ConcurrentReadModifyWritesAreSerialised) {
             std::to_string(kThreads * kIncrements));
 }
 
+// Writes hold the catalog lock shared one after another; a catalog change
+// waiting for it exclusively must still get through promptly.
+TEST(EngineTest, CatalogChangesAreNotStarvedByAStreamOfWrites) {
+  auto engine = OpenInMemory();
+  auto table = engine->CreateTable(HashRangeTable("busy")).value();
+  std::atomic<bool> done{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; !done; ++i) {
+        ASSERT_TRUE(
+            Put(*engine, *table, MakeItem("w" + std::to_string(t), std::to_string(i % 100), "x"))
+                .ok());
+      }
+    });
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(engine->CreateTable(HashRangeTable("ddl")).ok());
+    ASSERT_TRUE(engine->DeleteTable("ddl").ok());
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  done = true;
+  for (auto& w : writers) w.join();
+  EXPECT_LT(elapsed, std::chrono::seconds(20));
+}
+
 TEST(EngineTest, DataAndCatalogSurviveReopen) {
   TempDir dir;
   EngineOptions options;
