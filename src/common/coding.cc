@@ -24,6 +24,13 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
   return false;
 }
 
+bool GetVarint64Signed(std::string_view* in, int64_t* v) {
+  uint64_t u = 0;
+  if (!GetVarint64(in, &u)) return false;
+  *v = static_cast<int64_t>(u);
+  return true;
+}
+
 void PutFixed32BE(std::string* out, uint32_t v) {
   for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
 }

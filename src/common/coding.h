@@ -14,6 +14,8 @@ namespace stator {
 void PutVarint64(std::string* out, uint64_t v);
 // Reads a varint from the front of *in and advances it; false on truncation.
 [[nodiscard]] bool GetVarint64(std::string_view* in, uint64_t* v);
+// The same for a signed value written as PutVarint64(static_cast<uint64_t>(v)).
+[[nodiscard]] bool GetVarint64Signed(std::string_view* in, int64_t* v);
 
 void PutFixed32BE(std::string* out, uint32_t v);
 void PutFixed64BE(std::string* out, uint64_t v);

@@ -5,31 +5,14 @@
 #include "storage/keys.h"
 
 namespace stator::storage {
-namespace {
-
-std::string Prefixed(Namespace ns, uint64_t id) {
-  std::string key(1, static_cast<char>(ns));
-  PutFixed64BE(&key, id);
-  return key;
-}
-
-bool GetVarintSigned(std::string_view* in, int64_t* v) {
-  uint64_t u = 0;
-  if (!GetVarint64(in, &u)) return false;
-  *v = static_cast<int64_t>(u);
-  return true;
-}
-
-}  // namespace
-
 std::string DatabaseSnapshotKey(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kDatabaseSnapshot, snapshot_id);
+  return IdKey(Namespace::kDatabaseSnapshot, snapshot_id);
 }
 std::string DatabaseSnapshotRecordsBegin(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kDatabaseSnapshotRecord, snapshot_id);
+  return IdKey(Namespace::kDatabaseSnapshotRecord, snapshot_id);
 }
 std::string DatabaseSnapshotRecordsEnd(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kDatabaseSnapshotRecord, snapshot_id + 1);
+  return IdKey(Namespace::kDatabaseSnapshotRecord, snapshot_id + 1);
 }
 std::string DatabaseSnapshotsBegin() {
   return std::string(1, static_cast<char>(Namespace::kDatabaseSnapshot));
@@ -66,7 +49,7 @@ Result<DatabaseSnapshotInfo> DecodeDatabaseSnapshotInfo(std::string_view key,
   std::string_view name;
   uint64_t count = 0;
   // Each table takes at least three bytes: a bound on the count before reserving.
-  if (!GetLengthPrefixed(&value, &name) || !GetVarintSigned(&value, &info.micros) ||
+  if (!GetLengthPrefixed(&value, &name) || !GetVarint64Signed(&value, &info.micros) ||
       !GetVarint64(&value, &count) || count > value.size() / 3) {
     return bad;
   }
@@ -76,7 +59,7 @@ Result<DatabaseSnapshotInfo> DecodeDatabaseSnapshotInfo(std::string_view key,
     std::string_view table;
     if (!GetLengthPrefixed(&value, &table)) return bad;
     STATOR_ASSIGN_OR_RETURN(t.table, DecodeTableDef(table));
-    if (!GetVarintSigned(&value, &t.item_count) || !GetVarintSigned(&value, &t.size_bytes)) {
+    if (!GetVarint64Signed(&value, &t.item_count) || !GetVarint64Signed(&value, &t.size_bytes)) {
       return bad;
     }
     info.tables.push_back(std::move(t));

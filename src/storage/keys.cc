@@ -10,6 +10,12 @@ std::string WithNamespace(Namespace ns) { return std::string(1, static_cast<char
 
 }  // namespace
 
+std::string IdKey(Namespace ns, uint64_t id) {
+  std::string key = WithNamespace(ns);
+  PutFixed64BE(&key, id);
+  return key;
+}
+
 std::string MetaKey(std::string_view name) {
   std::string key = WithNamespace(Namespace::kMeta);
   key.append(name);

@@ -40,6 +40,9 @@ enum class Namespace : uint8_t {
 inline constexpr uint8_t kStorageFormatVersion = 1;
 
 std::string MetaKey(std::string_view name);
+// <ns><id as 8 big-endian bytes>: the key of a record kept by an id (a snapshot, a retired
+// table), and the start of the records under it.
+std::string IdKey(Namespace ns, uint64_t id);
 std::string CatalogKey(std::string_view table_name);
 std::string TableStatsKey(uint64_t table_id);
 

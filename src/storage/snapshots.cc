@@ -5,34 +5,17 @@
 #include "storage/keys.h"
 
 namespace stator::storage {
-namespace {
-
-std::string Prefixed(Namespace ns, uint64_t id) {
-  std::string key(1, static_cast<char>(ns));
-  PutFixed64BE(&key, id);
-  return key;
-}
-
-bool GetVarintSigned(std::string_view* in, int64_t* v) {
-  uint64_t u = 0;
-  if (!GetVarint64(in, &u)) return false;
-  *v = static_cast<int64_t>(u);
-  return true;
-}
-
-}  // namespace
-
 std::string SnapshotKey(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kSnapshot, snapshot_id);
+  return IdKey(Namespace::kSnapshot, snapshot_id);
 }
 std::string SnapshotItemsBegin(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kSnapshotItem, snapshot_id);
+  return IdKey(Namespace::kSnapshotItem, snapshot_id);
 }
 std::string SnapshotItemsEnd(uint64_t snapshot_id) {
-  return Prefixed(Namespace::kSnapshotItem, snapshot_id + 1);
+  return IdKey(Namespace::kSnapshotItem, snapshot_id + 1);
 }
 std::string RetiredTableKey(uint64_t table_id) {
-  return Prefixed(Namespace::kRetiredTable, table_id);
+  return IdKey(Namespace::kRetiredTable, table_id);
 }
 std::string SnapshotsBegin() { return std::string(1, static_cast<char>(Namespace::kSnapshot)); }
 std::string SnapshotsEnd() {
@@ -74,8 +57,8 @@ Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view key, std::string_view v
   if (!GetLengthPrefixed(&value, &name) || !GetLengthPrefixed(&value, &table)) return bad;
   info.name = std::string(name);
   STATOR_ASSIGN_OR_RETURN(info.table, DecodeTableDef(table));
-  if (!GetVarintSigned(&value, &info.micros) || !GetVarint64(&value, &info.sequence) ||
-      !GetVarintSigned(&value, &info.item_count) || !GetVarintSigned(&value, &info.size_bytes) ||
+  if (!GetVarint64Signed(&value, &info.micros) || !GetVarint64(&value, &info.sequence) ||
+      !GetVarint64Signed(&value, &info.item_count) || !GetVarint64Signed(&value, &info.size_bytes) ||
       !value.empty()) {
     return bad;
   }
@@ -95,7 +78,7 @@ Result<RetiredTable> DecodeRetiredTable(std::string_view value) {
   value.remove_prefix(1);
   RetiredTable retired;
   std::string_view table;
-  if (!GetVarintSigned(&value, &retired.deleted_micros) || !GetLengthPrefixed(&value, &table) ||
+  if (!GetVarint64Signed(&value, &retired.deleted_micros) || !GetLengthPrefixed(&value, &table) ||
       !value.empty()) {
     return bad;
   }
