@@ -78,22 +78,11 @@ Status Parser::RefuseAlias() const {
 
 Status Parser::Unexpected() const {
   const Token& t = Peek();
-  switch (t.kind) {
-    case TokenKind::kEof:
-      return NotWellFormed("Unexpected end of statement");
-    case TokenKind::kKeyword:
-    case TokenKind::kAs:
-    case TokenKind::kAt:
-    case TokenKind::kBy:
-    case TokenKind::kFor:
-    case TokenKind::kAsc:
-    case TokenKind::kDesc:
-    case TokenKind::kMissing:
-    case TokenKind::kNull:
-      return NotWellFormed("Unexpected keyword" + SpanSuffix(t.span));
-    default:
-      return NotWellFormed("Unexpected token" + SpanSuffix(t.span));
+  if (t.kind == TokenKind::kEof) return NotWellFormed("Unexpected end of statement");
+  if (IsKeywordKind(t.kind) || t.kind == TokenKind::kMissing || t.kind == TokenKind::kNull) {
+    return NotWellFormed("Unexpected keyword" + SpanSuffix(t.span));
   }
+  return NotWellFormed("Unexpected token" + SpanSuffix(t.span));
 }
 
 Status Parser::Expect(TokenKind kind) {
