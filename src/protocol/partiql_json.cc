@@ -3,6 +3,7 @@
 #include "common/sha256.h"
 #include "protocol/attribute_value_json.h"
 #include "protocol/item_json.h"
+#include "protocol/transact_json.h"
 
 namespace stator::protocol {
 namespace {
@@ -217,19 +218,9 @@ Json EncodeBatchExecuteStatement(const ops::BatchExecuteStatementResponse& resp)
 }
 
 Json EncodeExecuteTransaction(const ops::ExecuteTransactionResponse& resp) {
-  Json responses = Json::array();
-  if (resp.responses) {
-    for (const auto& item : *resp.responses) {
-      Json entry = Json::object();
-      if (item) entry["Item"] = EncodeItem(*item);
-      responses.push_back(std::move(entry));
-    }
-  }
-  Json out = {{"Responses", std::move(responses)}};
-  if (!resp.consumed_capacity.empty()) {
-    out["ConsumedCapacity"] = EncodeConsumedCapacityList(resp.consumed_capacity);
-  }
-  return out;
+  // A transaction of writes answers an empty Responses list.
+  return EncodeItemResponses(resp.responses.value_or(std::vector<std::optional<model::Item>>{}),
+                             resp.consumed_capacity);
 }
 
 }  // namespace stator::protocol

@@ -223,18 +223,23 @@ Json EncodeTransactWriteItems(const ops::TransactWriteItemsResponse& resp) {
   return out;
 }
 
-Json EncodeTransactGetItems(const ops::TransactGetItemsResponse& resp) {
+Json EncodeItemResponses(const std::vector<std::optional<model::Item>>& items,
+                         const std::vector<ops::ConsumedCapacity>& consumed_capacity) {
   Json responses = Json::array();
-  for (const auto& item : resp.items) {
+  for (const auto& item : items) {
     Json entry = Json::object();
     if (item) entry["Item"] = EncodeItem(*item);
     responses.push_back(std::move(entry));
   }
   Json out = {{"Responses", std::move(responses)}};
-  if (!resp.consumed_capacity.empty()) {
-    out["ConsumedCapacity"] = EncodeConsumedCapacityList(resp.consumed_capacity);
+  if (!consumed_capacity.empty()) {
+    out["ConsumedCapacity"] = EncodeConsumedCapacityList(consumed_capacity);
   }
   return out;
+}
+
+Json EncodeTransactGetItems(const ops::TransactGetItemsResponse& resp) {
+  return EncodeItemResponses(resp.items, resp.consumed_capacity);
 }
 
 Json EncodeCancellationReasons(const std::vector<ops::CancellationReason>& reasons) {

@@ -23,6 +23,10 @@ Result<ops::TransactGetItemsRequest> DecodeTransactGetItems(const Json& body);
 Json EncodeTransactWriteItems(const ops::TransactWriteItemsResponse& resp);
 // Responses is always present: {} for an absent item, {"Item": {...}} otherwise.
 Json EncodeTransactGetItems(const ops::TransactGetItemsResponse& resp);
+// Its body: one {"Item": ...} or {} per read, and ConsumedCapacity when there is any (also
+// PartiQL's ExecuteTransaction).
+Json EncodeItemResponses(const std::vector<std::optional<model::Item>>& items,
+                         const std::vector<ops::ConsumedCapacity>& consumed_capacity);
 
 // The CancellationReasons member of a TransactionCanceledException.
 Json EncodeCancellationReasons(const std::vector<ops::CancellationReason>& reasons);
